@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Checkpoint/restart of process trees: the kernel-internal interface shared
+ * by kernel/checkpoint/, fs/checkpoint.c, mm/checkpoint.c and the arch code.
+ */
+#ifndef _LINUX_CHECKPOINT_H
+#define _LINUX_CHECKPOINT_H
+
+#include <linux/completion.h>
+#include <linux/hashtable.h>
+#include <linux/kref.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+#include <uapi/linux/checkpoint.h>
+
+struct cred;
+struct file;
+struct mm_struct;
+struct path;
+struct task_struct;
+struct vm_area_struct;
+
+/*
+ * A task is "parked" while it is checkpointed or restarted: it runs a task
+ * work on its way back to user space, from get_signal(), and sleeps there
+ * until the checkpointer or restarter releases it. Its user registers are
+ * then in task_pt_regs() and its FPU state in memory, as for a ptrace stop,
+ * and nothing of it is visible to the task or to its parent.
+ */
+struct cr_park {
+	struct callback_head	work;
+	struct cr_ctx		*ctx;
+	bool			parked;
+};
+
+struct cr_arch_thread;
+
+/* One task of the tree being checkpointed or restarted. */
+struct cr_task_ctx {
+	struct task_struct	*task;
+	struct cr_park		park;
+	/* restart only */
+	struct cr_ctx		*ctx;
+	struct completion	started;	/* ->task is set */
+	struct completion	ready;		/* records read, ->err set */
+	int			err;
+	int			exit_signal;
+	struct cr_arch_thread	*arch;		/* registers to install */
+};
+
+enum cr_obj_type {
+	CR_OBJ_FILE = 1,
+	CR_OBJ_MM,
+	CR_OBJ_FILES,
+	CR_OBJ_FS,
+	CR_OBJ_SIGHAND,
+};
+
+struct cr_ctx {
+	struct kref		ref;
+	bool			restart;
+	unsigned long		flags;		/* syscall flags */
+	struct file		*file;		/* the image */
+	struct file		*logfile;	/* reasons go here, or NULL */
+	loff_t			pos;		/* in the image, if seekable */
+	u64			nbytes;		/* image bytes so far */
+	u32			csum;		/* crc32 of those bytes */
+	char			*buf;		/* image I/O buffer */
+	size_t			buf_len;	/* valid bytes in buf */
+	size_t			buf_off;	/* restart: bytes of buf consumed */
+
+	/* Objects shared between tasks: by pointer, and by objref. */
+	DECLARE_HASHTABLE(obj_hash, 8);
+	struct xarray		objs;
+	u32			last_objref;
+	bool			in_task;	/* restart: objects may come */
+
+	struct cr_task_ctx	*tasks;
+	unsigned int		nr_tasks;
+
+	/* Parking */
+	atomic_t		nr_unparked;
+	struct completion	all_parked;
+	wait_queue_head_t	park_wq;
+	bool			released;
+
+	/* restart: what the image's CPU could do */
+	u32			xstate_size;
+	bool			vdso_same;	/* the image's vDSO is ours */
+};
+
+/* kernel/checkpoint/sys.c: context, logging and image I/O */
+void cr_ctx_put(struct cr_ctx *ctx);
+__printf(3, 4) int cr_err(struct cr_ctx *ctx, int err, const char *fmt, ...);
+int cr_write(struct cr_ctx *ctx, const void *buf, size_t len);
+int cr_write_rec(struct cr_ctx *ctx, u32 type, const void *rec, size_t len,
+		 const void *extra, size_t extra_len);
+int cr_flush(struct cr_ctx *ctx);
+int cr_read(struct cr_ctx *ctx, void *buf, size_t len);
+int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr);
+int cr_read_rec(struct cr_ctx *ctx, u32 type, void *rec, size_t len);
+int cr_read_rec_var(struct cr_ctx *ctx, u32 type, void *rec, size_t len,
+		    size_t *extra_len);
+char *cr_read_path(struct cr_ctx *ctx, u32 path_len, size_t extra_len);
+
+/* kernel/checkpoint/objhash.c */
+u32 cr_obj_lookup(struct cr_ctx *ctx, void *ptr);
+int cr_obj_add(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
+	       u32 *objref);
+int cr_obj_insert(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type,
+		  void *ptr);
+void *cr_obj_find(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type);
+void cr_obj_release_all(struct cr_ctx *ctx);
+
+/* kernel/checkpoint/park.c */
+int cr_park_task(struct cr_ctx *ctx, struct cr_task_ctx *tc,
+		 struct task_struct *task);
+int cr_wait_parked(struct cr_ctx *ctx);
+void cr_release_parked(struct cr_ctx *ctx);
+
+/* kernel/checkpoint/checkpoint.c and restart.c */
+void cr_fill_creds(struct cr_creds *c, const struct cred *cred);
+long do_checkpoint(struct cr_ctx *ctx, pid_t pid);
+long do_restart(struct cr_ctx *ctx, pid_t pid);
+
+/* kernel/checkpoint/signal.c */
+int cr_write_sighand(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
+int cr_restore_sighand(struct cr_ctx *ctx, u32 objref);
+int cr_write_thread(struct cr_ctx *ctx, struct task_struct *t);
+int cr_restore_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc);
+
+/* fs/checkpoint.c */
+int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
+		  struct file *file, bool mapped, u32 *objref);
+int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr);
+int cr_write_files(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
+int cr_restore_files(struct cr_ctx *ctx, u32 objref);
+int cr_write_fs(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
+int cr_restore_fs(struct cr_ctx *ctx, u32 objref);
+
+/* mm/checkpoint.c */
+int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
+int cr_restore_mm(struct cr_ctx *ctx, u32 objref);
+
+/* arch/<arch>/checkpoint/ */
+int cr_arch_write_cpu(struct cr_ctx *ctx);
+int cr_arch_read_cpu(struct cr_ctx *ctx);
+const char *cr_arch_task_unsupported(struct task_struct *t);
+int cr_arch_write_thread(struct cr_ctx *ctx, struct task_struct *t);
+int cr_arch_read_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc);
+int cr_arch_restore_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc);
+void cr_arch_free_thread(struct cr_task_ctx *tc);
+bool cr_arch_vma_is_vdso(struct vm_area_struct *vma, bool *text);
+int cr_arch_restore_vdso(struct cr_ctx *ctx, unsigned long addr);
+
+#endif /* _LINUX_CHECKPOINT_H */

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Checkpoint/restart: syscall flags and the image format.
+ *
+ * An image is a stream of records. Each record is a struct cr_hdr followed
+ * by hdr.len bytes of payload; there is no padding between records, so an
+ * image can be written to and read from a pipe or a socket. The first record
+ * is CR_HEADER, the last CR_TRAILER, whose checksum covers every byte before
+ * it. All integers are in the byte order of the checkpointing machine, which
+ * CR_HEADER's arch field names.
+ *
+ * Objects that several tasks may share (an mm, an fd table, an open file)
+ * are written once, the first time they are met, with an object id (objref)
+ * unique in the image; later records refer to them by that id. Object ids
+ * start at 1; 0 means "none".
+ *
+ * See Documentation/checkpoint/image-format.rst.
+ */
+#ifndef _UAPI_LINUX_CHECKPOINT_H
+#define _UAPI_LINUX_CHECKPOINT_H
+
+#include <linux/types.h>
+
+/* checkpoint() flags */
+#define CHECKPOINT_KILL		(1UL << 0)	/* kill the tree once saved */
+#define CHECKPOINT_FLAGS_ALL	(CHECKPOINT_KILL)
+
+/* restart() flags: none yet */
+#define RESTART_FLAGS_ALL	0UL
+
+/*
+ * checkpoint() returns 0 to its caller. A task restarted from an image of
+ * itself, taken by checkpoint(0, ...), returns from that checkpoint() call
+ * with CHECKPOINT_RESTARTED instead.
+ */
+#define CHECKPOINT_RESTARTED	1
+
+#define CR_MAGIC		"LinuxCR\n"
+#define CR_MAGIC_LEN		8
+#define CR_VERSION		1
+
+#define CR_PATH_MAX		4096	/* longest path, with its NUL */
+#define CR_PAGES_MAX		256	/* most pages in one CR_PAGES record */
+
+enum cr_type {
+	CR_HEADER = 1,		/* struct cr_header */
+	CR_CPU,			/* struct cr_cpu_x86_64 */
+	CR_TREE,		/* struct cr_tree, cr_tree_task[nr_tasks] */
+	CR_TASK,		/* struct cr_task */
+	CR_FILE,		/* struct cr_file, path */
+	CR_FDTABLE,		/* struct cr_fdtable, cr_fd[nr_fds] */
+	CR_FS,			/* struct cr_fs, path of cwd */
+	CR_SIGHAND,		/* struct cr_sighand */
+	CR_MM,			/* struct cr_mm, __u64 auxv[nr_auxv] */
+	CR_VMA,			/* struct cr_vma */
+	CR_PAGES,		/* struct cr_pages, nr * page_size bytes */
+	CR_THREAD,		/* struct cr_thread */
+	CR_REGS,		/* struct cr_regs_x86_64 */
+	CR_XSTATE,		/* XSAVE buffer, standard (uncompacted) format */
+	CR_TRAILER,		/* struct cr_trailer */
+	CR_TYPE_MAX
+};
+
+struct cr_hdr {
+	__u32	type;		/* enum cr_type */
+	__u32	len;		/* bytes of payload after this header */
+};
+
+struct cr_header {
+	__u8	magic[CR_MAGIC_LEN];
+	__u32	version;	/* CR_VERSION */
+	__u32	arch;		/* AUDIT_ARCH_* of the tasks */
+	__u32	page_size;
+	__u32	pad;
+	__u64	flags;		/* the checkpoint() flags */
+	__u64	time_ns;	/* CLOCK_REALTIME when the tasks were frozen */
+	char	release[64];	/* kernel release that wrote the image */
+};
+
+/* What the x86-64 CPU that wrote the image could do. */
+struct cr_cpu_x86_64 {
+	__u64	xfeatures;	/* user xstate features enabled (XCR0) */
+	__u32	xstate_size;	/* size of a CR_XSTATE buffer */
+	__u32	vdso_size;	/* size of the vDSO text image */
+	__u32	vdso_csum;	/* crc32 of the vDSO text image */
+	__u32	pad;
+};
+
+struct cr_tree {
+	__u32	nr_tasks;	/* tasks in the image, the root first */
+	__u32	pad;
+};
+
+struct cr_tree_task {
+	__s32	pid;		/* all as seen in the checkpointer's pid ns */
+	__s32	tgid;
+	__s32	ppid;		/* 0 for the root */
+	__u32	nr_threads;
+};
+
+struct cr_rlimit {
+	__u64	cur;
+	__u64	max;
+};
+
+#define CR_NLIMITS		16
+
+/* cr_task.flags */
+#define CR_TASK_NO_NEW_PRIVS	(1U << 0)
+
+/* Credentials, as seen in the checkpointer's user namespace. */
+struct cr_creds {
+	__u32	uid, euid, suid, fsuid;
+	__u32	gid, egid, sgid, fsgid;
+	__u64	cap_inheritable, cap_permitted, cap_effective;
+	__u64	cap_bset, cap_ambient;
+	__u32	securebits;
+	__u32	ngroups;	/* __u32 gids after struct cr_task */
+};
+
+struct cr_task {
+	char	comm[16];
+	__u32	personality;
+	__s32	exit_signal;
+	__u32	flags;		/* CR_TASK_* */
+	__u32	mm;		/* objref of the CR_MM */
+	__u32	files;		/* objref of the CR_FDTABLE */
+	__u32	fs;		/* objref of the CR_FS */
+	__u32	sighand;	/* objref of the CR_SIGHAND */
+	__u32	pad;
+	struct cr_creds creds;
+	struct cr_rlimit rlim[CR_NLIMITS];
+};
+
+enum cr_file_kind {
+	CR_FILE_REG = 1,	/* regular file, reopened by path */
+	CR_FILE_CHR,		/* character device, reopened by path */
+};
+
+struct cr_file {
+	__u32	objref;
+	__u32	kind;		/* enum cr_file_kind */
+	__u32	flags;		/* O_* flags */
+	__u32	mode;		/* i_mode */
+	__u64	pos;
+	__u64	size;		/* i_size: must match at restart for mappings */
+	__s64	mtime_sec;
+	__u32	mtime_nsec;
+	__u32	rdev;		/* new_encode_dev() of a device's number */
+	__u32	path_len;	/* bytes of path after this struct, with NUL */
+	__u32	mapped;		/* mapped: size and mtime must not change */
+};
+
+#define CR_FD_CLOEXEC		(1U << 0)
+
+struct cr_fd {
+	__s32	fd;
+	__u32	flags;		/* CR_FD_* */
+	__u32	file;		/* objref of the CR_FILE */
+	__u32	pad;
+};
+
+struct cr_fdtable {
+	__u32	objref;
+	__u32	nr_fds;		/* struct cr_fd follow, fds ascending */
+};
+
+struct cr_fs {
+	__u32	objref;
+	__u32	umask;
+	__u32	path_len;	/* the cwd, relative to the task's root */
+	__u32	pad;
+};
+
+struct cr_sigaction {
+	__u64	handler;
+	__u64	flags;
+	__u64	restorer;
+	__u64	mask;
+};
+
+#define CR_NSIG			64
+
+struct cr_sighand {
+	__u32	objref;
+	__u32	pad;
+	struct cr_sigaction action[CR_NSIG];	/* signal n at [n - 1] */
+};
+
+struct cr_mm {
+	__u32	objref;
+	__u32	nr_vmas;	/* CR_VMA records follow, ascending */
+	__u64	start_code, end_code;
+	__u64	start_data, end_data;
+	__u64	start_brk, brk;
+	__u64	start_stack;
+	__u64	arg_start, arg_end;
+	__u64	env_start, env_end;
+	__u64	vdso;		/* address of the vDSO text, 0: none */
+	__u32	exe_file;	/* objref of the CR_FILE behind /proc/pid/exe */
+	__u32	nr_auxv;	/* __u64 auxv words after this struct */
+};
+
+/* cr_vma.flags */
+#define CR_VMA_GROWSDOWN	(1U << 0)
+#define CR_VMA_NORESERVE	(1U << 1)
+
+struct cr_vma {
+	__u64	start;
+	__u64	end;
+	__u64	pgoff;		/* in pages, for file mappings */
+	__u32	prot;		/* PROT_* */
+	__u32	flags;		/* CR_VMA_* */
+	__u32	file;		/* objref of the CR_FILE, 0: anonymous */
+	__u32	pad;
+};
+
+/*
+ * Private pages of the mm, after all of its VMAs. Pages not written are
+ * zero (anonymous memory) or come from the mapped file. A record with
+ * nr == 0 ends the list.
+ */
+struct cr_pages {
+	__u64	addr;
+	__u32	nr;
+	__u32	pad;
+};
+
+/* cr_thread.restart kinds: what restart_syscall() goes on with */
+enum cr_restart_kind {
+	CR_RESTART_NONE = 0,
+	CR_RESTART_NANOSLEEP,
+};
+
+struct cr_restart_block {
+	__u32	kind;		/* enum cr_restart_kind */
+	__s32	clockid;
+	__s64	remaining_ns;	/* time left to sleep at checkpoint */
+	__u64	rmtp;		/* user pointer for the remaining time, or 0 */
+};
+
+struct cr_thread {
+	__s32	tid;
+	__u32	pad;
+	__u64	blocked;	/* blocked signals, bit n - 1 for signal n */
+	__u64	saved_sigmask;	/* blocked to restore after sigsuspend() */
+	__u32	restore_sigmask;
+	__u32	pad3;
+	__u64	sas_ss_sp;	/* sigaltstack */
+	__u64	sas_ss_size;
+	__u32	sas_ss_flags;
+	__u32	rseq_len;	/* rseq registration; 0: none */
+	__u64	rseq;
+	__u32	rseq_sig;
+	__u32	pad2;
+	__u64	clear_child_tid;
+	__u64	robust_list;
+	__u64	robust_list_len;
+	struct cr_restart_block restart;
+};
+
+/*
+ * x86-64 general registers in struct user_regs_struct order. They are saved
+ * as the task had them on its way back to user space, before the kernel
+ * handled a pending signal or restarted an interrupted syscall, so restart
+ * finishes that work exactly as the original task would have.
+ */
+struct cr_regs_x86_64 {
+	__u64	r15, r14, r13, r12, bp, bx, r11, r10;
+	__u64	r9, r8, ax, cx, dx, si, di, orig_ax;
+	__u64	ip, cs, flags, sp, ss, fs_base, gs_base;
+	__u64	ds, es, fs, gs;
+};
+
+struct cr_trailer {
+	__u32	csum;		/* crc32 of every byte before this record */
+	__u32	pad;
+	__u64	size;		/* bytes before this record */
+};
+
+#endif /* _UAPI_LINUX_CHECKPOINT_H */
