@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Write patches/NNNN-name.patch from edits applied to pristine upstream files.
+
+Usage: dev/mkpatch.py SPEC.py  -- SPEC defines NAME, SUBJECT, BODY and EDITS,
+a list of (path, old, new) string replacements against the pristine tarball.
+Kept so that a patch can be regenerated when the upstream base moves.
+"""
+import difflib, io, os, subprocess, sys, tarfile
+
+TARBALL = "/usr/src/linux-source-6.12.tar.xz"
+PREFIX = "linux-source-6.12/"
+
+def pristine(paths):
+    out = {}
+    names = {PREFIX + p: p for p in paths}
+    r = subprocess.run(["tar", "-xOf", TARBALL] + list(names), capture_output=True)
+    # tar -O concatenates; extract one at a time to keep them apart
+    for full, p in names.items():
+        r = subprocess.run(["tar", "-xOf", TARBALL, full], capture_output=True, check=True)
+        out[p] = r.stdout.decode()
+    return out
+
+def main():
+    spec = {}
+    exec(open(sys.argv[1]).read(), spec)
+    paths = sorted({e[0] for e in spec["EDITS"]})
+    orig = pristine(paths)
+    new = dict(orig)
+    for path, old, repl in spec["EDITS"]:
+        if new[path].count(old) != 1:
+            sys.exit(f"{path}: anchor found {new[path].count(old)} times: {old[:60]!r}")
+        new[path] = new[path].replace(old, repl)
+    buf = io.StringIO()
+    buf.write(f"Subject: [PATCH] {spec['SUBJECT']}\n\n{spec['BODY'].strip()}\n\n---\n")
+    for p in paths:
+        d = difflib.unified_diff(orig[p].splitlines(True), new[p].splitlines(True),
+                                 f"a/{p}", f"b/{p}")
+        buf.writelines(d)
+    os.makedirs("patches", exist_ok=True)
+    open(f"patches/{spec['NAME']}.patch", "w").write(buf.getvalue())
+
+main()
