@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Objects shared between tasks - an mm, an fd table, an open file - are
+ * written to the image once, under an object id (objref), and referred to
+ * by that id afterwards.
+ *
+ * checkpoint() finds them by their kernel pointer, holding a reference on
+ * each file so that its address cannot be reused while the image is being
+ * written. restart() finds them by objref; objrefs must appear in the image
+ * in increasing order, each one exactly once.
+ */
+#include <linux/checkpoint.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/slab.h>
+
+struct cr_obj {
+	struct hlist_node	hash;
+	void			*ptr;
+	u32			objref;
+	enum cr_obj_type	type;
+};
+
+static void cr_obj_put(struct cr_obj *obj)
+{
+	if (obj->type == CR_OBJ_FILE)
+		fput(obj->ptr);
+	kfree(obj);
+}
+
+/* checkpoint: the objref of @ptr, or 0 if it has not been written yet. */
+u32 cr_obj_lookup(struct cr_ctx *ctx, void *ptr)
+{
+	struct cr_obj *obj;
+
+	hash_for_each_possible(ctx->obj_hash, obj, hash, (unsigned long)ptr)
+		if (obj->ptr == ptr)
+			return obj->objref;
+	return 0;
+}
+
+/* checkpoint: give @ptr the next objref. */
+int cr_obj_add(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
+	       u32 *objref)
+{
+	struct cr_obj *obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+
+	if (!obj)
+		return -ENOMEM;
+	if (type == CR_OBJ_FILE)
+		get_file(ptr);
+	obj->ptr = ptr;
+	obj->type = type;
+	obj->objref = ++ctx->last_objref;
+	hash_add(ctx->obj_hash, &obj->hash, (unsigned long)ptr);
+	*objref = obj->objref;
+	return 0;
+}
+
+/* restart: @ptr, whose reference passes to the context, is @objref. */
+int cr_obj_insert(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type,
+		  void *ptr)
+{
+	struct cr_obj *obj;
+	int err;
+
+	if (!objref)
+		return cr_err(ctx, -EINVAL, "object 0 in the image");
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj)
+		return -ENOMEM;
+	obj->ptr = ptr;
+	obj->type = type;
+	obj->objref = objref;
+	err = xa_insert(&ctx->objs, objref, obj, GFP_KERNEL);
+	if (err) {
+		kfree(obj);
+		if (err == -EBUSY)
+			return cr_err(ctx, -EINVAL, "object %u defined twice", objref);
+	}
+	return err;
+}
+
+/* restart: the object @objref, which must be of @type. */
+void *cr_obj_find(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type)
+{
+	struct cr_obj *obj = xa_load(&ctx->objs, objref);
+
+	if (!obj || obj->type != type) {
+		cr_err(ctx, -EINVAL, "object %u is not in the image", objref);
+		return NULL;
+	}
+	return obj->ptr;
+}
+
+void cr_obj_release_all(struct cr_ctx *ctx)
+{
+	struct hlist_node *tmp;
+	struct cr_obj *obj;
+	unsigned long i;
+	int bkt;
+
+	hash_for_each_safe(ctx->obj_hash, bkt, tmp, obj, hash) {
+		hash_del(&obj->hash);
+		cr_obj_put(obj);
+	}
+	xa_for_each(&ctx->objs, i, obj)
+		cr_obj_put(obj);
+	xa_destroy(&ctx->objs);
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parking tasks for checkpoint and restart.
+ *
+ * A task to be checkpointed is sent a TWA_SIGNAL task work. Like a signal,
+ * that wakes it from an interruptible sleep or kicks it out of user space;
+ * unlike a signal, nothing is queued, no stop or wait status is reported
+ * and nothing is visible to the task's parent. The work runs at the top of
+ * get_signal(), before any pending signal is dequeued and before an
+ * interrupted syscall is set up for restarting, and sleeps there until the
+ * checkpointer releases it. The task then goes on exactly as if it had been
+ * interrupted by a signal that it ignores, as after SIGSTOP and SIGCONT.
+ *
+ * A task being restarted parks at the same place, on its first way out to
+ * user space, while the restarter installs its registers; so it finishes
+ * its return to user space as the checkpointed task would have.
+ *
+ * The sleep is TASK_KILLABLE: SIGKILL still kills a parked task. Whoever
+ * parked it must check for that once it has read or written the task.
+ */
+#include <linux/checkpoint.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/task_work.h>
+
+static void cr_park_work(struct callback_head *work)
+{
+	struct cr_park *park = container_of(work, struct cr_park, work);
+	struct cr_ctx *ctx = park->ctx;
+	DEFINE_WAIT(wait);
+
+	for (;;) {
+		prepare_to_wait(&ctx->park_wq, &wait, TASK_KILLABLE);
+		if (!park->parked) {
+			park->parked = true;
+			if (atomic_dec_and_test(&ctx->nr_unparked))
+				complete(&ctx->all_parked);
+		}
+		if (READ_ONCE(ctx->released) || fatal_signal_pending(current) ||
+		    (current->flags & PF_EXITING))
+			break;
+		schedule();
+	}
+	finish_wait(&ctx->park_wq, &wait);
+	cr_ctx_put(ctx);
+}
+
+/*
+ * Ask @task to park. ctx->nr_unparked must count it already. The work holds
+ * a reference on @ctx until it has run or has been cancelled.
+ */
+int cr_park_task(struct cr_ctx *ctx, struct cr_task_ctx *tc,
+		 struct task_struct *task)
+{
+	int err;
+
+	tc->park.ctx = ctx;
+	tc->park.parked = false;
+	init_task_work(&tc->park.work, cr_park_work);
+	kref_get(&ctx->ref);
+	err = task_work_add(task, &tc->park.work, TWA_SIGNAL);
+	if (err) {
+		tc->park.ctx = NULL;
+		cr_ctx_put(ctx);	/* never the last reference */
+	}
+	return err;
+}
+
+static int cr_wait_inactive(struct cr_ctx *ctx, struct task_struct *t)
+{
+	/* Like ptrace: its registers and FPU state must be in memory. */
+	while (!wait_task_inactive(t, TASK_KILLABLE)) {
+		if ((t->flags & PF_EXITING) || fatal_signal_pending(t))
+			return cr_err(ctx, -ESRCH, "pid %d is exiting",
+				      task_pid_vnr(t));
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Wait until every task of ctx->tasks with a queued park work is parked and
+ * off its CPU. A task that stops (SIGSTOP, ptrace) before it parks would
+ * keep us waiting: give up with -EBUSY instead.
+ */
+int cr_wait_parked(struct cr_ctx *ctx)
+{
+	unsigned int i;
+	long ret;
+	int err;
+
+	for (;;) {
+		ret = wait_for_completion_killable_timeout(&ctx->all_parked,
+							   HZ / 10);
+		if (ret < 0)
+			return -EINTR;
+		if (ret > 0)
+			break;
+		for (i = 0; i < ctx->nr_tasks; i++) {
+			struct task_struct *t = ctx->tasks[i].task;
+
+			if (ctx->tasks[i].park.ctx && !READ_ONCE(ctx->tasks[i].park.parked) &&
+			    task_is_stopped_or_traced(t))
+				return cr_err(ctx, -EBUSY, "pid %d is stopped",
+					      task_pid_vnr(t));
+		}
+	}
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		if (!ctx->tasks[i].park.ctx)
+			continue;
+		err = cr_wait_inactive(ctx, ctx->tasks[i].task);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Let every parked task go on; cancel the works that have not run yet. */
+void cr_release_parked(struct cr_ctx *ctx)
+{
+	unsigned int i;
+
+	WRITE_ONCE(ctx->released, true);
+	wake_up_all(&ctx->park_wq);
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct cr_task_ctx *tc = &ctx->tasks[i];
+
+		if (tc->park.ctx && task_work_cancel(tc->task, &tc->park.work))
+			cr_ctx_put(ctx);	/* not the last reference */
+	}
+}

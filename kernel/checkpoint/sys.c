@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint/restart: the two syscalls, their context, the reasons written
+ * to logfd, and buffered, checksummed I/O of the image stream.
+ */
+#include <linux/checkpoint.h>
+#include <linux/compat.h>
+#include <linux/crc32.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/syscalls.h>
+
+#define CR_BUF_SIZE	(64 * 1024)
+/* Longest record: a CR_PAGES record full of pages. */
+#define CR_REC_MAX	(sizeof(struct cr_pages) + CR_PAGES_MAX * PAGE_SIZE)
+
+static struct file *cr_fget_writable(int fd)
+{
+	struct file *file = fget(fd);
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (!(file->f_mode & FMODE_WRITE)) {
+		fput(file);
+		return ERR_PTR(-EBADF);
+	}
+	return file;
+}
+
+static struct cr_ctx *cr_ctx_alloc(int fd, int logfd, unsigned long flags,
+				   bool restart)
+{
+	struct cr_ctx *ctx;
+	int err = -ENOMEM;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&ctx->ref);
+	ctx->restart = restart;
+	ctx->flags = flags;
+	hash_init(ctx->obj_hash);
+	xa_init(&ctx->objs);
+	init_completion(&ctx->all_parked);
+	init_waitqueue_head(&ctx->park_wq);
+
+	ctx->buf = kvmalloc(CR_BUF_SIZE, GFP_KERNEL);
+	if (!ctx->buf)
+		goto err;
+
+	if (logfd >= 0) {
+		ctx->logfile = cr_fget_writable(logfd);
+		if (IS_ERR(ctx->logfile)) {
+			err = PTR_ERR(ctx->logfile);
+			ctx->logfile = NULL;
+			goto err;
+		}
+	}
+
+	err = -EBADF;
+	ctx->file = restart ? fget(fd) : cr_fget_writable(fd);
+	if (IS_ERR_OR_NULL(ctx->file)) {
+		ctx->file = NULL;
+		goto err;
+	}
+	if (restart && !(ctx->file->f_mode & FMODE_READ))
+		goto err;
+	ctx->pos = ctx->file->f_pos;
+	return ctx;
+err:
+	cr_ctx_put(ctx);
+	return ERR_PTR(err);
+}
+
+static void cr_ctx_free(struct kref *ref)
+{
+	struct cr_ctx *ctx = container_of(ref, struct cr_ctx, ref);
+
+	cr_obj_release_all(ctx);
+	kfree(ctx->tasks);
+	if (ctx->file)
+		fput(ctx->file);
+	if (ctx->logfile)
+		fput(ctx->logfile);
+	kvfree(ctx->buf);
+	kfree(ctx);
+}
+
+void cr_ctx_put(struct cr_ctx *ctx)
+{
+	kref_put(&ctx->ref, cr_ctx_free);
+}
+
+static loff_t *cr_ppos(struct file *file, loff_t *pos)
+{
+	return (file->f_mode & FMODE_STREAM) ? NULL : pos;
+}
+
+/*
+ * Write "checkpoint: <reason>" or "restart: <reason>" to logfd, and return
+ * @err so that callers can "return cr_err(ctx, -EBUSY, ...)".
+ */
+int cr_err(struct cr_ctx *ctx, int err, const char *fmt, ...)
+{
+	struct file *log = ctx->logfile;
+	va_list args;
+	char *msg, *line;
+
+	if (!log)
+		return err;
+	va_start(args, fmt);
+	msg = kvasprintf(GFP_KERNEL, fmt, args);
+	va_end(args);
+	if (!msg)
+		return err;
+	line = kasprintf(GFP_KERNEL, "%s: %s (%d)\n",
+			 ctx->restart ? "restart" : "checkpoint", msg, err);
+	if (line)
+		kernel_write(log, line, strlen(line), cr_ppos(log, &log->f_pos));
+	kfree(line);
+	kfree(msg);
+	return err;
+}
+
+static int cr_write_out(struct cr_ctx *ctx, const void *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = kernel_write(ctx->file, buf, len,
+					 cr_ppos(ctx->file, &ctx->pos));
+
+		if (n < 0)
+			return cr_err(ctx, n, "writing the image failed");
+		if (!n)
+			return cr_err(ctx, -EIO, "the image file took no data");
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int cr_flush(struct cr_ctx *ctx)
+{
+	int err = cr_write_out(ctx, ctx->buf, ctx->buf_len);
+
+	ctx->buf_len = 0;
+	if (!err && !(ctx->file->f_mode & FMODE_STREAM))
+		ctx->file->f_pos = ctx->pos;
+	return err;
+}
+
+int cr_write(struct cr_ctx *ctx, const void *buf, size_t len)
+{
+	ctx->csum = crc32_le(ctx->csum, buf, len);
+	ctx->nbytes += len;
+
+	if (ctx->buf_len + len > CR_BUF_SIZE) {
+		int err = cr_flush(ctx);
+
+		if (err)
+			return err;
+		if (len >= CR_BUF_SIZE)
+			return cr_write_out(ctx, buf, len);
+	}
+	memcpy(ctx->buf + ctx->buf_len, buf, len);
+	ctx->buf_len += len;
+	return 0;
+}
+
+/* A record: header, @len bytes of @rec, then @extra_len bytes of @extra. */
+int cr_write_rec(struct cr_ctx *ctx, u32 type, const void *rec, size_t len,
+		 const void *extra, size_t extra_len)
+{
+	struct cr_hdr hdr = { .type = type, .len = len + extra_len };
+	int err;
+
+	err = cr_write(ctx, &hdr, sizeof(hdr));
+	if (!err)
+		err = cr_write(ctx, rec, len);
+	if (!err && extra_len)
+		err = cr_write(ctx, extra, extra_len);
+	return err;
+}
+
+/* Read exactly @len bytes of the image; a short image is an error. */
+int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		size_t n;
+
+		if (ctx->buf_off == ctx->buf_len) {
+			ssize_t got;
+
+			got = kernel_read(ctx->file, ctx->buf, CR_BUF_SIZE,
+					  cr_ppos(ctx->file, &ctx->pos));
+			if (got < 0)
+				return cr_err(ctx, got, "reading the image failed");
+			if (!got)
+				return cr_err(ctx, -EINVAL,
+					      "the image is truncated at byte %llu",
+					      ctx->nbytes + done);
+			ctx->buf_off = 0;
+			ctx->buf_len = got;
+		}
+		n = min(len - done, ctx->buf_len - ctx->buf_off);
+		memcpy(buf + done, ctx->buf + ctx->buf_off, n);
+		ctx->buf_off += n;
+		done += n;
+	}
+	ctx->csum = crc32_le(ctx->csum, buf, len);
+	ctx->nbytes += len;
+	return 0;
+}
+
+/*
+ * The next record header. Objects (CR_FILE) may stand before any record
+ * that refers to them; they are restored here and skipped.
+ */
+int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
+{
+	int err;
+
+	for (;;) {
+		err = cr_read(ctx, hdr, sizeof(*hdr));
+		if (err)
+			return err;
+		if (!hdr->type || hdr->type >= CR_TYPE_MAX)
+			return cr_err(ctx, -EINVAL,
+				      "unknown record type %u at byte %llu",
+				      hdr->type, ctx->nbytes - sizeof(*hdr));
+		if (hdr->len > CR_REC_MAX)
+			return cr_err(ctx, -EINVAL,
+				      "record of type %u is too long (%u bytes)",
+				      hdr->type, hdr->len);
+		if (hdr->type != CR_FILE || !ctx->in_task)
+			return 0;
+		err = cr_restore_file(ctx, hdr);
+		if (err)
+			return err;
+	}
+}
+
+static int cr_expect(struct cr_ctx *ctx, const struct cr_hdr *hdr, u32 type,
+		     size_t min_len)
+{
+	if (hdr->type != type)
+		return cr_err(ctx, -EINVAL,
+			      "expected a record of type %u, found type %u",
+			      type, hdr->type);
+	if (hdr->len < min_len)
+		return cr_err(ctx, -EINVAL,
+			      "record of type %u is too short (%u bytes)",
+			      type, hdr->len);
+	return 0;
+}
+
+/* A record of @type whose payload is exactly @len bytes. */
+int cr_read_rec(struct cr_ctx *ctx, u32 type, void *rec, size_t len)
+{
+	size_t extra;
+	int err = cr_read_rec_var(ctx, type, rec, len, &extra);
+
+	if (!err && extra)
+		err = cr_err(ctx, -EINVAL, "record of type %u is too long", type);
+	return err;
+}
+
+/* A record of @type of at least @len bytes; *@extra_len bytes are left. */
+int cr_read_rec_var(struct cr_ctx *ctx, u32 type, void *rec, size_t len,
+		    size_t *extra_len)
+{
+	struct cr_hdr hdr;
+	int err;
+
+	err = cr_read_hdr(ctx, &hdr);
+	if (!err)
+		err = cr_expect(ctx, &hdr, type, len);
+	if (!err)
+		err = cr_read(ctx, rec, len);
+	if (!err)
+		*extra_len = hdr.len - len;
+	return err;
+}
+
+/*
+ * A path of @path_len bytes, its NUL included, which must also be all of
+ * the @extra_len bytes left in its record.
+ */
+char *cr_read_path(struct cr_ctx *ctx, u32 path_len, size_t extra_len)
+{
+	char *path;
+	int err;
+
+	if (!path_len || path_len > CR_PATH_MAX || path_len != extra_len)
+		return ERR_PTR(cr_err(ctx, -EINVAL, "bad path length %u",
+				      path_len));
+	path = kmalloc(path_len, GFP_KERNEL);
+	if (!path)
+		return ERR_PTR(-ENOMEM);
+	err = cr_read(ctx, path, path_len);
+	if (!err && (path[0] != '/' || strnlen(path, path_len) != path_len - 1))
+		err = cr_err(ctx, -EINVAL, "malformed path in the image");
+	if (err) {
+		kfree(path);
+		return ERR_PTR(err);
+	}
+	return path;
+}
+
+SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
+		int, logfd)
+{
+	struct cr_ctx *ctx;
+	long ret;
+
+	if (flags & ~CHECKPOINT_FLAGS_ALL)
+		return -EINVAL;
+	if (in_compat_syscall())
+		return -EOPNOTSUPP;
+
+	ctx = cr_ctx_alloc(fd, logfd, flags, false);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	ret = do_checkpoint(ctx, pid);
+	cr_ctx_put(ctx);
+	return ret;
+}
+
+SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
+		int, logfd)
+{
+	struct cr_ctx *ctx;
+	long ret;
+
+	if (flags & ~RESTART_FLAGS_ALL || pid < 0)
+		return -EINVAL;
+	if (in_compat_syscall())
+		return -EOPNOTSUPP;
+
+	ctx = cr_ctx_alloc(fd, logfd, flags, true);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	ret = do_restart(ctx, pid);
+	cr_ctx_put(ctx);
+	return ret;
+}
