@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint/restart of an address space.
+ *
+ * checkpoint() writes the mm's layout fields, its VMAs, and the anonymous
+ * pages present in its private mappings - those the task has written, or
+ * copied on write - found by walking the page tables, so that nothing is
+ * faulted in and the target's memory is not disturbed. All-zero pages are
+ * left out. Pages of a private file mapping that were never written come
+ * back from the file, which therefore must not change before restart.
+ *
+ * restart() gives the new task a fresh mm, as execve() does, maps each VMA
+ * at its address with vm_mmap(MAP_FIXED_NOREPLACE) - so the image cannot
+ * overlap mappings or map beyond what mmap() allows - and writes the saved
+ * pages through get_user_pages(FOLL_FORCE), as ptrace writes a read-only
+ * page.
+ */
+#include <linux/binfmts.h>
+#include <linux/checkpoint.h>
+#include <linux/file.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/pagewalk.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+
+#define CR_VM_FLAGS	(VM_READ | VM_WRITE | VM_EXEC | VM_MAYREAD | \
+			 VM_MAYWRITE | VM_MAYEXEC | VM_GROWSDOWN | \
+			 VM_ACCOUNT | VM_NORESERVE | VM_SOFTDIRTY)
+
+struct cr_mm_snap {
+	struct cr_mm		rec;
+	u64			auxv[AT_VECTOR_SIZE];
+	struct cr_vma		*vmas;
+	struct file		**files;	/* of each VMA, or NULL */
+	struct file		*exe_file;
+};
+
+static const char *cr_vma_unsupported(struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
+		return "a shared mapping";
+	if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP | VM_HUGETLB))
+		return "a device or hugetlb mapping";
+	if (vma->vm_flags & (VM_LOCKED | VM_LOCKONFAULT))
+		return "an mlock()ed mapping";
+	if (vma->vm_flags & ~CR_VM_FLAGS)
+		return "a mapping with madvise() or other flags";
+	if (!vma->vm_file && !vma_is_anonymous(vma))
+		return "a special mapping";
+	return NULL;
+}
+
+/* Snapshot the mm under its lock, to write it without the lock. */
+static int cr_snap_mm(struct cr_ctx *ctx, struct task_struct *t,
+		      struct mm_struct *mm, struct cr_mm_snap *s)
+{
+	struct vm_area_struct *vma;
+	VMA_ITERATOR(vmi, mm, 0);
+	unsigned int n = 0, i;
+	int err = 0;
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	s->vmas = kvcalloc(mm->map_count, sizeof(*s->vmas), GFP_KERNEL);
+	s->files = kvcalloc(mm->map_count, sizeof(*s->files), GFP_KERNEL);
+	if (!s->vmas || !s->files) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for_each_vma(vmi, vma) {
+		struct cr_vma *v = &s->vmas[n];
+		const char *why;
+		bool text;
+
+		if (cr_arch_vma_is_vdso(vma, &text)) {
+			if (text)
+				s->rec.vdso = vma->vm_start;
+			continue;
+		}
+		why = cr_vma_unsupported(vma);
+		if (why) {
+			err = cr_err(ctx, -EOPNOTSUPP,
+				     "pid %d has %s at %#lx (flags %#lx; not supported)",
+				     task_pid_vnr(t), why, vma->vm_start,
+				     vma->vm_flags);
+			break;
+		}
+		v->start = vma->vm_start;
+		v->end = vma->vm_end;
+		v->prot = (vma->vm_flags & VM_READ ? PROT_READ : 0) |
+			  (vma->vm_flags & VM_WRITE ? PROT_WRITE : 0) |
+			  (vma->vm_flags & VM_EXEC ? PROT_EXEC : 0);
+		v->flags = (vma->vm_flags & VM_GROWSDOWN ? CR_VMA_GROWSDOWN : 0) |
+			   (vma->vm_flags & VM_NORESERVE ? CR_VMA_NORESERVE : 0);
+		if (vma->vm_file) {
+			v->pgoff = vma->vm_pgoff;
+			s->files[n] = get_file(vma->vm_file);
+		}
+		n++;
+	}
+	s->rec.nr_vmas = n;
+	s->rec.start_code = mm->start_code;
+	s->rec.end_code = mm->end_code;
+	s->rec.start_data = mm->start_data;
+	s->rec.end_data = mm->end_data;
+	s->rec.start_brk = mm->start_brk;
+	s->rec.brk = mm->brk;
+	s->rec.start_stack = mm->start_stack;
+	spin_lock(&mm->arg_lock);
+	s->rec.arg_start = mm->arg_start;
+	s->rec.arg_end = mm->arg_end;
+	s->rec.env_start = mm->env_start;
+	s->rec.env_end = mm->env_end;
+	spin_unlock(&mm->arg_lock);
+
+	/* saved_auxv up to and with its AT_NULL entry */
+	for (i = 0; i + 1 < ARRAY_SIZE(s->auxv); i += 2) {
+		s->auxv[i] = mm->saved_auxv[i];
+		s->auxv[i + 1] = mm->saved_auxv[i + 1];
+		if (!mm->saved_auxv[i])
+			break;
+	}
+	s->rec.nr_auxv = min_t(u32, i + 2, ARRAY_SIZE(s->auxv));
+out:
+	mmap_read_unlock(mm);
+	if (!err)
+		s->exe_file = get_mm_exe_file(mm);
+	return err;
+}
+
+static void cr_put_snap(struct cr_mm_snap *s)
+{
+	unsigned int i;
+
+	for (i = 0; s->files && i < s->rec.nr_vmas; i++)
+		if (s->files[i])
+			fput(s->files[i]);
+	if (s->exe_file)
+		fput(s->exe_file);
+	kvfree(s->files);
+	kvfree(s->vmas);
+}
+
+struct cr_walk {
+	unsigned long	start;
+	DECLARE_BITMAP(map, CR_PAGES_MAX);
+};
+
+static int cr_pte_entry(pte_t *pte, unsigned long addr, unsigned long next,
+			struct mm_walk *walk)
+{
+	struct cr_walk *w = walk->private;
+	pte_t ptent = ptep_get(pte);
+
+	if (pte_none(ptent))
+		return 0;
+	if (pte_present(ptent)) {
+		struct page *page = vm_normal_page(walk->vma, addr, ptent);
+
+		if (!page || !PageAnon(page))
+			return 0;
+	}
+	/* Present and anonymous, or swapped out: get_user_pages() decides. */
+	__set_bit((addr - w->start) >> PAGE_SHIFT, w->map);
+	return 0;
+}
+
+static const struct mm_walk_ops cr_walk_ops = {
+	.pte_entry	= cr_pte_entry,
+	.walk_lock	= PGWALK_RDLOCK,
+};
+
+static int cr_write_run(struct cr_ctx *ctx, unsigned long addr,
+			struct page **pages, unsigned int nr)
+{
+	struct cr_pages rec = { .addr = addr, .nr = nr };
+	struct cr_hdr hdr = {
+		.type = CR_PAGES,
+		.len = sizeof(rec) + nr * PAGE_SIZE,
+	};
+	unsigned int i;
+	int err;
+
+	err = cr_write(ctx, &hdr, sizeof(hdr)) ?: cr_write(ctx, &rec, sizeof(rec));
+	for (i = 0; !err && i < nr; i++) {
+		void *kaddr = kmap_local_page(pages[i]);
+
+		err = cr_write(ctx, kaddr, PAGE_SIZE);
+		kunmap_local(kaddr);
+	}
+	return err;
+}
+
+/* Write the private, non-zero pages of [start, end), a chunk at a time. */
+static int cr_write_pages(struct cr_ctx *ctx, struct mm_struct *mm,
+			  unsigned long start, unsigned long end,
+			  struct page **pages)
+{
+	struct cr_walk w;
+	unsigned long addr;
+	int err = 0;
+
+	for (addr = start; !err && addr < end; addr = w.start + CR_PAGES_MAX * PAGE_SIZE) {
+		unsigned long next = min(end, addr + CR_PAGES_MAX * PAGE_SIZE);
+		unsigned int i, run = 0, nr = (next - addr) >> PAGE_SHIFT;
+
+		w.start = addr;
+		bitmap_zero(w.map, CR_PAGES_MAX);
+		if (mmap_read_lock_killable(mm))
+			return -EINTR;
+		err = walk_page_range(mm, addr, next, &cr_walk_ops, &w);
+		if (err)
+			bitmap_zero(w.map, CR_PAGES_MAX);
+		for (i = 0; i < nr; i++) {
+			if (!test_bit(i, w.map))
+				continue;
+			if (get_user_pages_remote(mm, addr + i * PAGE_SIZE, 1,
+						  FOLL_FORCE, &pages[i], NULL) != 1)
+				__clear_bit(i, w.map);
+		}
+		mmap_read_unlock(mm);
+
+		/* Leave out what is not anonymous, or is all zero. */
+		for (i = 0; i < nr; i++) {
+			void *kaddr;
+			bool zero;
+
+			if (!test_bit(i, w.map))
+				continue;
+			kaddr = kmap_local_page(pages[i]);
+			zero = !memchr_inv(kaddr, 0, PAGE_SIZE);
+			kunmap_local(kaddr);
+			if (zero || !PageAnon(pages[i])) {
+				put_page(pages[i]);
+				__clear_bit(i, w.map);
+			}
+		}
+		/* One record per run of pages; then drop them. */
+		for (i = 0; i <= nr; i++) {
+			if (i < nr && test_bit(i, w.map)) {
+				run++;
+				continue;
+			}
+			if (run && !err)
+				err = cr_write_run(ctx, addr + (i - run) * PAGE_SIZE,
+						   &pages[i - run], run);
+			run = 0;
+		}
+		for (i = 0; i < nr; i++)
+			if (test_bit(i, w.map))
+				put_page(pages[i]);
+	}
+	return err;
+}
+
+int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
+{
+	struct cr_pages end = {};
+	struct cr_mm_snap *s;
+	struct mm_struct *mm;
+	struct page **pages;
+	unsigned int i;
+	int err;
+
+	mm = get_task_mm(t);
+	if (!mm)
+		return cr_err(ctx, -ESRCH, "pid %d has no mm", task_pid_vnr(t));
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	pages = kmalloc_array(CR_PAGES_MAX, sizeof(*pages), GFP_KERNEL);
+	if (!s || !pages) {
+		err = -ENOMEM;
+		goto out;
+	}
+	s->rec.objref = objref;
+	err = cr_snap_mm(ctx, t, mm, s);
+	if (!err && s->exe_file)
+		err = cr_write_file(ctx, t, s->exe_file, true, &s->rec.exe_file);
+	for (i = 0; !err && i < s->rec.nr_vmas; i++)
+		if (s->files[i])
+			err = cr_write_file(ctx, t, s->files[i], true,
+					    &s->vmas[i].file);
+	if (!err)
+		err = cr_write_rec(ctx, CR_MM, &s->rec, sizeof(s->rec), s->auxv,
+				   s->rec.nr_auxv * sizeof(u64));
+	for (i = 0; !err && i < s->rec.nr_vmas; i++)
+		err = cr_write_rec(ctx, CR_VMA, &s->vmas[i], sizeof(s->vmas[i]),
+				   NULL, 0);
+	for (i = 0; !err && i < s->rec.nr_vmas; i++)
+		err = cr_write_pages(ctx, mm, s->vmas[i].start, s->vmas[i].end,
+				     pages);
+	if (!err)
+		err = cr_write_rec(ctx, CR_PAGES, &end, sizeof(end), NULL, 0);
+out:
+	if (s)
+		cr_put_snap(s);
+	kfree(s);
+	kfree(pages);
+	mmput(mm);
+	return err;
+}
+
+/* Give current a new, empty mm, as execve() does. */
+static int cr_new_mm(struct cr_ctx *ctx)
+{
+	struct rlimit rlim_stack;
+	struct mm_struct *mm;
+	int err;
+
+	mm = mm_alloc();
+	if (!mm)
+		return -ENOMEM;
+	err = exec_mmap(mm);
+	if (err) {
+		mmput(mm);
+		return err;
+	}
+	up_write(&current->signal->exec_update_lock);
+
+	task_lock(current->group_leader);
+	rlim_stack = current->signal->rlim[RLIMIT_STACK];
+	task_unlock(current->group_leader);
+	mm->task_size = TASK_SIZE;
+	arch_pick_mmap_layout(mm, &rlim_stack);
+	return 0;
+}
+
+static bool cr_user_range(u64 start, u64 end)
+{
+	return start <= end && end <= TASK_SIZE;
+}
+
+static int cr_check_mm_rec(struct cr_ctx *ctx, const struct cr_mm *r,
+			   u32 objref, size_t extra)
+{
+	if (r->objref != objref || r->nr_vmas > sysctl_max_map_count ||
+	    r->nr_auxv > AT_VECTOR_SIZE || r->nr_auxv % 2 ||
+	    extra != r->nr_auxv * sizeof(u64) ||
+	    !cr_user_range(r->start_code, r->end_code) ||
+	    !cr_user_range(r->start_data, r->end_data) ||
+	    !cr_user_range(r->start_brk, r->brk) ||
+	    !cr_user_range(r->arg_start, r->arg_end) ||
+	    !cr_user_range(r->env_start, r->env_end) ||
+	    r->start_stack >= TASK_SIZE || !PAGE_ALIGNED(r->vdso) ||
+	    r->vdso >= TASK_SIZE)
+		return cr_err(ctx, -EINVAL, "bad mm record");
+	return 0;
+}
+
+static int cr_restore_vma(struct cr_ctx *ctx, u64 *prev_end)
+{
+	unsigned long flags = MAP_PRIVATE | MAP_FIXED_NOREPLACE;
+	struct file *file = NULL;
+	unsigned long addr;
+	struct cr_vma v;
+	int err;
+
+	err = cr_read_rec(ctx, CR_VMA, &v, sizeof(v));
+	if (err)
+		return err;
+	if (v.start >= v.end || !PAGE_ALIGNED(v.start) || !PAGE_ALIGNED(v.end) ||
+	    v.end > TASK_SIZE || v.start < *prev_end ||
+	    (v.prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+	    (v.flags & ~(CR_VMA_GROWSDOWN | CR_VMA_NORESERVE)) ||
+	    v.pgoff > (ULONG_MAX >> PAGE_SHIFT))
+		return cr_err(ctx, -EINVAL, "bad VMA record at %#llx", v.start);
+	*prev_end = v.end;
+
+	if (v.file) {
+		file = cr_obj_find(ctx, v.file, CR_OBJ_FILE);
+		if (!file)
+			return -EINVAL;
+	} else {
+		flags |= MAP_ANONYMOUS;
+		v.pgoff = 0;
+	}
+	if (v.flags & CR_VMA_GROWSDOWN)
+		flags |= MAP_GROWSDOWN;
+	if (v.flags & CR_VMA_NORESERVE)
+		flags |= MAP_NORESERVE;
+	addr = vm_mmap(file, v.start, v.end - v.start, v.prot, flags,
+		       v.pgoff << PAGE_SHIFT);
+	if (addr != v.start)
+		return cr_err(ctx, IS_ERR_VALUE(addr) ? (long)addr : -EINVAL,
+			      "cannot map %#llx-%#llx", v.start, v.end);
+	return 0;
+}
+
+/* Read one page of the image into the page at @addr of current's mm. */
+static int cr_restore_page(struct cr_ctx *ctx, unsigned long addr)
+{
+	struct mm_struct *mm = current->mm;
+	struct page *page;
+	void *kaddr;
+	long got;
+	int err;
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	got = get_user_pages_remote(mm, addr, 1, FOLL_WRITE | FOLL_FORCE,
+				    &page, NULL);
+	mmap_read_unlock(mm);
+	if (got != 1)
+		return cr_err(ctx, got < 0 ? got : -EFAULT,
+			      "cannot write the page at %#lx", addr);
+	kaddr = kmap_local_page(page);
+	err = cr_read(ctx, kaddr, PAGE_SIZE);
+	kunmap_local(kaddr);
+	put_page(page);
+	return err;
+}
+
+static int cr_restore_pages(struct cr_ctx *ctx)
+{
+	struct mm_struct *mm = current->mm;
+	struct cr_pages rec;
+	size_t extra;
+	unsigned int i;
+	int err;
+
+	for (;;) {
+		struct vm_area_struct *vma;
+		unsigned long end;
+		bool inside;
+
+		err = cr_read_rec_var(ctx, CR_PAGES, &rec, sizeof(rec), &extra);
+		if (err)
+			return err;
+		if (!rec.nr)
+			return extra ? cr_err(ctx, -EINVAL, "bad page list end") : 0;
+		end = rec.addr + (unsigned long)rec.nr * PAGE_SIZE;
+		if (rec.nr > CR_PAGES_MAX || extra != rec.nr * PAGE_SIZE ||
+		    !PAGE_ALIGNED(rec.addr) || end <= rec.addr)
+			return cr_err(ctx, -EINVAL, "bad page record at %#llx",
+				      rec.addr);
+
+		/* The pages must lie in one of the mappings just made. */
+		mmap_read_lock(mm);
+		vma = vma_lookup(mm, rec.addr);
+		inside = vma && end <= vma->vm_end;
+		mmap_read_unlock(mm);
+		if (!inside)
+			return cr_err(ctx, -EINVAL, "pages at %#llx outside any VMA",
+				      rec.addr);
+		for (i = 0; i < rec.nr; i++) {
+			err = cr_restore_page(ctx, rec.addr + i * PAGE_SIZE);
+			if (err)
+				return err;
+		}
+	}
+}
+
+int cr_restore_mm(struct cr_ctx *ctx, u32 objref)
+{
+	struct mm_struct *mm;
+	u64 prev_end = 0;
+	struct cr_mm *rec;
+	u64 *auxv = NULL;
+	size_t extra;
+	unsigned int i;
+	int err;
+
+	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
+	auxv = kcalloc(AT_VECTOR_SIZE, sizeof(*auxv), GFP_KERNEL);
+	if (!rec || !auxv) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = cr_read_rec_var(ctx, CR_MM, rec, sizeof(*rec), &extra) ?:
+	      cr_check_mm_rec(ctx, rec, objref, extra) ?:
+	      cr_read(ctx, auxv, extra) ?:
+	      cr_new_mm(ctx);
+	if (err)
+		goto out;
+	mm = current->mm;
+
+	if (rec->exe_file) {
+		struct file *exe = cr_obj_find(ctx, rec->exe_file, CR_OBJ_FILE);
+
+		err = exe ? set_mm_exe_file(mm, exe) : -EINVAL;
+		if (err)
+			goto out;
+	}
+	for (i = 0; !err && i < rec->nr_vmas; i++)
+		err = cr_restore_vma(ctx, &prev_end);
+	if (!err && rec->vdso)
+		err = cr_arch_restore_vdso(ctx, rec->vdso);
+	if (!err)
+		err = cr_restore_pages(ctx);
+	if (err)
+		goto out;
+
+	mmap_write_lock(mm);
+	mm->start_code = rec->start_code;
+	mm->end_code = rec->end_code;
+	mm->start_data = rec->start_data;
+	mm->end_data = rec->end_data;
+	mm->start_brk = rec->start_brk;
+	mm->brk = rec->brk;
+	mm->start_stack = rec->start_stack;
+	spin_lock(&mm->arg_lock);
+	mm->arg_start = rec->arg_start;
+	mm->arg_end = rec->arg_end;
+	mm->env_start = rec->env_start;
+	mm->env_end = rec->env_end;
+	spin_unlock(&mm->arg_lock);
+	BUILD_BUG_ON(sizeof(mm->saved_auxv) != AT_VECTOR_SIZE * sizeof(u64));
+	memcpy(mm->saved_auxv, auxv, sizeof(mm->saved_auxv));
+	mmap_write_unlock(mm);
+
+	err = cr_obj_insert(ctx, objref, CR_OBJ_MM, mm);
+out:
+	kfree(auxv);
+	kfree(rec);
+	return err;
+}
