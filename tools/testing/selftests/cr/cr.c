@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cr - checkpoint and restart processes from the command line.
+ *
+ *   cr checkpoint [-k] PID IMAGE   write PID's image to IMAGE (-k: kill it)
+ *   cr restart [-p PID] [-w] IMAGE restart IMAGE, print the new pid
+ *                                  (-p: with that pid; -w: wait for it and
+ *                                  exit with its status)
+ *
+ * The kernel's reasons for a refusal are printed on stderr.
+ */
+#include <stdlib.h>
+#include "cr_util.h"
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: cr checkpoint [-k] PID IMAGE\n"
+			"       cr restart [-p PID] [-w] IMAGE\n");
+	return 2;
+}
+
+static int do_checkpoint(int argc, char **argv)
+{
+	unsigned long flags = 0;
+	int opt, fd;
+
+	while ((opt = getopt(argc, argv, "k")) != -1) {
+		if (opt != 'k')
+			return usage();
+		flags |= CHECKPOINT_KILL;
+	}
+	if (argc - optind != 2)
+		return usage();
+	fd = open(argv[optind + 1], O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) {
+		perror(argv[optind + 1]);
+		return 1;
+	}
+	if (sys_checkpoint(atoi(argv[optind]), fd, flags, 2)) {
+		perror("checkpoint");
+		return 1;
+	}
+	return 0;
+}
+
+static int do_restart(int argc, char **argv)
+{
+	int opt, fd, wait_for = 0, status;
+	pid_t pid = 0;
+	long ret;
+
+	while ((opt = getopt(argc, argv, "p:w")) != -1) {
+		if (opt == 'p')
+			pid = atoi(optarg);
+		else if (opt == 'w')
+			wait_for = 1;
+		else
+			return usage();
+	}
+	if (argc - optind != 1)
+		return usage();
+	fd = open(argv[optind], O_RDONLY);
+	if (fd < 0) {
+		perror(argv[optind]);
+		return 1;
+	}
+	ret = sys_restart(pid, fd, 0, 2);
+	if (ret < 0) {
+		perror("restart");
+		return 1;
+	}
+	printf("%ld\n", ret);
+	fflush(stdout);
+	if (!wait_for)
+		return 0;
+	if (waitpid(ret, &status, 0) != ret)
+		return 1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	if (!strcmp(argv[1], "checkpoint"))
+		return do_checkpoint(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "restart"))
+		return do_restart(argc - 1, argv + 1);
+	return usage();
+}

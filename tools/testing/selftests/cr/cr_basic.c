@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Basic checkpoint/restart: of oneself, of a running computation, of a
+ * task asleep in nanosleep(), and the syscalls' arguments.
+ */
+#include <time.h>
+#include "../kselftest_harness.h"
+#include "cr_util.h"
+
+/* A computation whose result depends on every step. */
+static unsigned long long compute(unsigned long long steps)
+{
+	unsigned long long x = 88172645463325252ULL, i;
+
+	for (i = 0; i < steps; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+	}
+	return x;
+}
+
+#define STEPS 600000000ULL
+
+TEST(self_checkpoint_returns_twice)
+{
+	struct cr_files f;
+	volatile unsigned long long magic;
+	pid_t child, restored;
+
+	cr_files_init(&f, "self");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		long ret;
+		int img;
+
+		cr_child_init();
+		img = open(f.image, O_RDWR);
+		magic = compute(1000);
+		ret = sys_checkpoint(0, img, 0, 2);
+		if (ret == CHECKPOINT_RESTARTED)
+			_exit(magic == compute(1000) ? 42 : CR_BAD);
+		_exit(ret == 0 ? CR_OK : 3);
+	}
+	ASSERT_EQ(cr_wait_exit(child), CR_OK);
+
+	lseek(f.img, 0, SEEK_SET);
+	restored = sys_restart(0, f.img, 0, f.logfd);
+	ASSERT_GT(restored, 0) TH_LOG("restart: %s", cr_log(&f));
+	EXPECT_EQ(cr_wait_exit(restored), 42);
+	/* An image can be restarted more than once. */
+	lseek(f.img, 0, SEEK_SET);
+	restored = sys_restart(0, f.img, 0, f.logfd);
+	ASSERT_GT(restored, 0) TH_LOG("restart: %s", cr_log(&f));
+	EXPECT_EQ(cr_wait_exit(restored), 42);
+	cr_files_fini(&f);
+}
+
+TEST(running_computation_gives_the_same_result)
+{
+	unsigned long long expect, got = 0;
+	struct cr_files f;
+	char out[64];
+	pid_t child, restored;
+	int fd;
+
+	cr_files_init(&f, "compute");
+	snprintf(out, sizeof(out), "/tmp/cr-compute-%d.out", getpid());
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		unsigned long long r;
+
+		cr_child_init();
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		r = compute(STEPS);
+		_exit(write(fd, &r, sizeof(r)) == sizeof(r) ? CR_OK : CR_BAD);
+	}
+	usleep(200000);
+	restored = cr_checkpoint_restart(&f, child);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
+	/* The uninterrupted run, while the restored one finishes. */
+	expect = compute(STEPS);
+	ASSERT_EQ(cr_wait_exit(restored), CR_OK);
+
+	fd = open(out, O_RDONLY);
+	ASSERT_EQ(read(fd, &got, sizeof(got)), sizeof(got));
+	EXPECT_EQ(got, expect);
+	close(fd);
+	unlink(out);
+	cr_files_fini(&f);
+}
+
+/* Not killed: the target goes on as if nothing happened. */
+TEST(target_goes_on_after_checkpoint)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "goon");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		unsigned long long r;
+
+		cr_child_init();
+		r = compute(STEPS / 16);
+		cr_wait_go(f.go);
+		_exit(r == compute(STEPS / 16) ? CR_OK : CR_BAD);
+	}
+	usleep(100000);
+	ASSERT_EQ(sys_checkpoint(child, f.img, 0, f.logfd), 0)
+		TH_LOG("%s", cr_log(&f));
+	ASSERT_EQ(sys_checkpoint(child, f.img, 0, f.logfd), 0)
+		TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(child), CR_OK);
+	cr_files_fini(&f);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* nanosleep() goes on for the time it had left, and then returns 0. */
+TEST(nanosleep_goes_on_after_restart)
+{
+	struct cr_files f;
+	pid_t child, restored;
+	double t0, slept;
+
+	cr_files_init(&f, "sleep");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct timespec req = { .tv_sec = 3 }, rem;
+
+		cr_child_init();
+		_exit(nanosleep(&req, &rem) ? CR_BAD : CR_OK);
+	}
+	usleep(500000);
+	t0 = now();
+	restored = cr_checkpoint_restart(&f, child);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
+	ASSERT_EQ(cr_wait_exit(restored), CR_OK);
+	slept = now() - t0;
+	/* It had about 2.5 s left: not 0, and not all 3 s again. */
+	EXPECT_GT(slept, 1.0);
+	EXPECT_LT(slept, 2.95);
+	cr_files_fini(&f);
+}
+
+TEST(restart_with_a_chosen_pid)
+{
+	struct cr_files f;
+	pid_t child, restored, want;
+
+	cr_files_init(&f, "pid");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	usleep(50000);
+	ASSERT_EQ(sys_checkpoint(child, f.img, CHECKPOINT_KILL, f.logfd), 0)
+		TH_LOG("%s", cr_log(&f));
+	ASSERT_EQ(waitpid(child, NULL, 0), child);
+	want = child + 1000;
+	lseek(f.img, 0, SEEK_SET);
+	restored = sys_restart(want, f.img, 0, f.logfd);
+	ASSERT_EQ(restored, want) TH_LOG("%s", cr_log(&f));
+	/* That pid is taken now. */
+	lseek(f.img, 0, SEEK_SET);
+	EXPECT_EQ(sys_restart(want, f.img, 0, f.logfd), -1);
+	EXPECT_EQ(errno, EEXIST);
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(restored), CR_OK);
+	EXPECT_TRUE(cr_no_children());
+	cr_files_fini(&f);
+}
+
+TEST(bad_arguments)
+{
+	struct cr_files f;
+	int rd;
+
+	cr_files_init(&f, "args");
+	EXPECT_EQ(sys_checkpoint(0, f.img, 1UL << 40, -1), -1);
+	EXPECT_EQ(errno, EINVAL);
+	EXPECT_EQ(sys_restart(0, f.img, 1UL << 40, -1), -1);
+	EXPECT_EQ(errno, EINVAL);
+	EXPECT_EQ(sys_checkpoint(0, 1000, 0, -1), -1);
+	EXPECT_EQ(errno, EBADF);
+	rd = open(f.image, O_RDONLY);
+	EXPECT_EQ(sys_checkpoint(0, rd, 0, -1), -1);
+	EXPECT_EQ(errno, EBADF);
+	EXPECT_EQ(sys_checkpoint(999999, f.img, 0, f.logfd), -1);
+	EXPECT_EQ(errno, ESRCH);
+	EXPECT_NE(strstr(cr_log(&f), "no process 999999"), NULL);
+	close(rd);
+	cr_files_fini(&f);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory across checkpoint/restart: written, sparse, read-only and
+ * PROT_NONE anonymous memory, the heap, the stack, a private file mapping
+ * with pages copied on write, and the layout as /proc/pid/maps shows it.
+ */
+#include <sys/mman.h>
+#include "../kselftest_harness.h"
+#include "cr_util.h"
+
+#define PAGE		4096UL
+#define SPARSE_SIZE	(64UL << 20)
+#define RO_SIZE		(16 * PAGE)
+
+static unsigned char pattern(unsigned long i, unsigned long salt)
+{
+	return (i * 31 + salt * 17 + (i >> 12)) & 0xff;
+}
+
+/*
+ * /proc/pid/maps, with adjacent mappings of the same protection and file
+ * merged: restart maps what was one mapping as one, but the original may
+ * have kept two apart for an accounting flag (VM_ACCOUNT) alone.
+ */
+static char *read_maps(pid_t pid)
+{
+	static char buf[3][16384];
+	static int n;
+	char *b = buf[n++ % 3], line[512], path[64];
+	char prev_perms[8] = "", perms[8], name[256], prev_name[256] = "";
+	unsigned long start, end, off, prev_start = 0, prev_end = 0;
+	unsigned long prev_off = 0;
+	size_t len = 0;
+	FILE *maps;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	maps = fopen(path, "r");
+	b[0] = '\0';
+	while (maps && fgets(line, sizeof(line), maps)) {
+		name[0] = '\0';
+		if (sscanf(line, "%lx-%lx %7s %lx %*s %*s %255s", &start, &end,
+			   perms, &off, name) < 4)
+			continue;
+		if (start == prev_end && !strcmp(perms, prev_perms) &&
+		    !strcmp(name, prev_name) &&
+		    (!name[0] || name[0] == '[' ||
+		     off == prev_off + (prev_end - prev_start))) {
+			prev_end = end;
+			continue;
+		}
+		if (prev_end)
+			len += snprintf(b + len, sizeof(buf[0]) - len,
+					"%lx-%lx %s %lx %s\n", prev_start,
+					prev_end, prev_perms, prev_off, prev_name);
+		prev_start = start;
+		prev_end = end;
+		prev_off = off;
+		strcpy(prev_perms, perms);
+		strcpy(prev_name, name);
+	}
+	if (prev_end)
+		snprintf(b + len, sizeof(buf[0]) - len, "%lx-%lx %s %lx %s\n",
+			 prev_start, prev_end, prev_perms, prev_off, prev_name);
+	if (maps)
+		fclose(maps);
+	return b;
+}
+
+struct layout {
+	unsigned char *sparse, *ro, *none, *heap, *filemap;
+	int fd;
+};
+
+static int check(const struct layout *l, const unsigned char *stackbuf)
+{
+	unsigned long i;
+
+	for (i = 0; i < SPARSE_SIZE; i += 16 * PAGE)
+		if (l->sparse[i] != pattern(i, 1) || l->sparse[i + 1] != 0)
+			return 10;
+	for (i = 0; i < RO_SIZE; i++)
+		if (l->ro[i] != pattern(i, 2))
+			return 11;
+	if (mprotect(l->none, PAGE, PROT_READ))
+		return 12;
+	for (i = 0; i < PAGE; i++)
+		if (l->none[i] != pattern(i, 3))
+			return 13;
+	for (i = 0; i < 100000; i++)
+		if (l->heap[i] != pattern(i, 4))
+			return 14;
+	for (i = 0; i < 4096; i++)
+		if (stackbuf[i] != pattern(i, 5))
+			return 15;
+	/* page 0 was written (copied on write), page 1 comes from the file */
+	if (l->filemap[0] != 'X' || l->filemap[PAGE] != pattern(PAGE, 6))
+		return 16;
+	return CR_OK;
+}
+
+TEST(memory_and_layout_survive)
+{
+	char datafile[64], before[16384];
+	struct cr_files f;
+	pid_t child, restored;
+	unsigned long i;
+	int fd;
+
+	cr_files_init(&f, "mm");
+	snprintf(datafile, sizeof(datafile), "/tmp/cr-mm-%d.data", getpid());
+	fd = open(datafile, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	for (i = 0; i < 2 * PAGE; i++) {
+		unsigned char c = pattern(i, 6);
+
+		ASSERT_EQ(write(fd, &c, 1), 1);
+	}
+	close(fd);
+
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		unsigned char stackbuf[4096];
+		struct layout l;
+
+		cr_child_init();
+		l.sparse = mmap(NULL, SPARSE_SIZE, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		for (i = 0; i < SPARSE_SIZE; i += 16 * PAGE)
+			l.sparse[i] = pattern(i, 1);
+		l.ro = mmap(NULL, RO_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		for (i = 0; i < RO_SIZE; i++)
+			l.ro[i] = pattern(i, 2);
+		/* split the VMA in two with different protections */
+		mprotect(l.ro, RO_SIZE / 2, PROT_READ);
+		l.none = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		for (i = 0; i < PAGE; i++)
+			l.none[i] = pattern(i, 3);
+		mprotect(l.none, PAGE, PROT_NONE);
+		l.heap = sbrk(100000);
+		for (i = 0; i < 100000; i++)
+			l.heap[i] = pattern(i, 4);
+		for (i = 0; i < 4096; i++)
+			stackbuf[i] = pattern(i, 5);
+		l.fd = open(datafile, O_RDONLY);
+		l.filemap = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE, l.fd, 0);
+		close(l.fd);
+		l.filemap[0] = 'X';
+		mprotect(l.filemap, 2 * PAGE, PROT_READ);
+
+		cr_wait_go(f.go);
+		_exit(check(&l, stackbuf));
+	}
+	usleep(300000);
+	strcpy(before, read_maps(child));
+	restored = cr_checkpoint_restart(&f, child);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
+	EXPECT_STREQ(before, read_maps(restored));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(restored), CR_OK);
+	unlink(datafile);
+	cr_files_fini(&f);
+}
+
+/* A mapped file that changed since the checkpoint is refused at restart. */
+TEST(changed_mapped_file_is_refused)
+{
+	char datafile[64];
+	struct cr_files f;
+	pid_t child;
+	int fd;
+
+	cr_files_init(&f, "mmchg");
+	snprintf(datafile, sizeof(datafile), "/tmp/cr-mmchg-%d.data", getpid());
+	fd = open(datafile, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_EQ(ftruncate(fd, PAGE), 0);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		fd = open(datafile, O_RDONLY);
+		mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+		close(fd);
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	usleep(100000);
+	ASSERT_EQ(sys_checkpoint(child, f.img, CHECKPOINT_KILL, f.logfd), 0)
+		TH_LOG("%s", cr_log(&f));
+	waitpid(child, NULL, 0);
+	ASSERT_EQ(write(fd, "changed", 7), 7);
+	close(fd);
+	lseek(f.img, 0, SEEK_SET);
+	EXPECT_EQ(sys_restart(0, f.img, 0, f.logfd), -1);
+	EXPECT_EQ(errno, ESTALE);
+	EXPECT_NE(strstr(cr_log(&f), "changed since checkpoint"), NULL);
+	EXPECT_TRUE(cr_no_children());
+	unlink(datafile);
+	cr_files_fini(&f);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What checkpoint/restart must refuse: another user's process, an image of
+ * another user, truncated and corrupted images, and state it cannot save.
+ * Every refusal leaves a reason on logfd, no half-restored task behind, and
+ * the target running.
+ */
+#include <grp.h>
+#include <sys/mman.h>
+#include "../kselftest_harness.h"
+#include "cr_util.h"
+
+#define NOBODY 65534
+
+/* A child that waits for the go file and exits with CR_OK. */
+static pid_t waiter(struct cr_files *f)
+{
+	pid_t child = fork();
+
+	if (!child) {
+		cr_child_init();
+		cr_wait_go(f->go);
+		_exit(CR_OK);
+	}
+	usleep(100000);
+	return child;
+}
+
+static void drop_privileges(void)
+{
+	if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
+		_exit(99);
+}
+
+TEST(unprivileged_checkpoint_of_another_user_fails)
+{
+	struct cr_files f;
+	pid_t target, spy;
+
+	cr_files_init(&f, "eperm");
+	target = waiter(&f);
+	spy = fork();
+	ASSERT_GE(spy, 0);
+	if (!spy) {
+		int img = open("/dev/null", O_WRONLY);
+
+		drop_privileges();
+		if (sys_checkpoint(target, img, 0, f.logfd) != -1)
+			_exit(CR_BAD);
+		_exit(errno == EPERM ? CR_OK : 100 + errno);
+	}
+	EXPECT_EQ(cr_wait_exit(spy), CR_OK);
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(target), CR_OK);
+	cr_files_fini(&f);
+}
+
+TEST(restart_of_another_users_image_fails)
+{
+	struct cr_files f;
+	pid_t target, other;
+
+	cr_files_init(&f, "ecred");
+	target = waiter(&f);
+	ASSERT_EQ(sys_checkpoint(target, f.img, CHECKPOINT_KILL, f.logfd), 0)
+		TH_LOG("%s", cr_log(&f));
+	waitpid(target, NULL, 0);
+	other = fork();
+	ASSERT_GE(other, 0);
+	if (!other) {
+		int img = open(f.image, O_RDONLY);
+
+		drop_privileges();
+		if (sys_restart(0, img, 0, -1) != -1 || errno != EPERM)
+			_exit(CR_BAD);
+		_exit(cr_no_children() ? CR_OK : 2);
+	}
+	EXPECT_EQ(cr_wait_exit(other), CR_OK);
+	cr_files_fini(&f);
+}
+
+static ssize_t image_of_waiter(struct cr_files *f, char **image)
+{
+	pid_t target = waiter(f);
+	struct stat st;
+
+	if (sys_checkpoint(target, f->img, CHECKPOINT_KILL, f->logfd))
+		return -1;
+	waitpid(target, NULL, 0);
+	fstat(f->img, &st);
+	*image = malloc(st.st_size);
+	if (pread(f->img, *image, st.st_size, 0) != st.st_size)
+		return -1;
+	return st.st_size;
+}
+
+/* Restart from @len bytes of @image, with byte @flip (if >= 0) changed. */
+static long restart_from(const char *image, size_t len, ssize_t flip, int logfd)
+{
+	int fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	long ret;
+
+	if (write(fd, image, len) != (ssize_t)len)
+		return -2;
+	if (flip >= 0)
+		pwrite(fd, &(char){ image[flip] ^ 0x5a }, 1, flip);
+	lseek(fd, 0, SEEK_SET);
+	ret = sys_restart(0, fd, 0, logfd);
+	close(fd);
+	return ret;
+}
+
+TEST(truncated_images_fail_cleanly)
+{
+	struct cr_files f;
+	char *image;
+	ssize_t size, len;
+	long ret;
+
+	cr_files_init(&f, "trunc");
+	size = image_of_waiter(&f, &image);
+	ASSERT_GT(size, 0) TH_LOG("%s", cr_log(&f));
+	/* The full image restarts; every proper prefix fails. */
+	ret = restart_from(image, size, -1, f.logfd);
+	ASSERT_GT(ret, 0) TH_LOG("%s", cr_log(&f));
+	kill(ret, SIGKILL);
+	waitpid(ret, NULL, 0);
+	for (len = 0; len < size; len += (len < 4096 ? 7 : size / 61 + 1)) {
+		ftruncate(f.logfd, 0);
+		ret = restart_from(image, len, -1, f.logfd);
+		EXPECT_EQ(ret, -1) TH_LOG("length %zd restarted", len);
+		EXPECT_TRUE(cr_no_children()) TH_LOG("length %zd left a task", len);
+		EXPECT_NE(cr_log(&f)[0], '\0') TH_LOG("length %zd: no reason", len);
+	}
+	free(image);
+	cr_files_fini(&f);
+}
+
+TEST(corrupted_images_fail_cleanly)
+{
+	struct cr_files f;
+	char *image;
+	ssize_t size, off;
+	long ret;
+
+	cr_files_init(&f, "corrupt");
+	size = image_of_waiter(&f, &image);
+	ASSERT_GT(size, 0) TH_LOG("%s", cr_log(&f));
+	for (off = 0; off < size; off += (off < 4096 ? 3 : size / 97 + 1)) {
+		ftruncate(f.logfd, 0);
+		ret = restart_from(image, size, off, f.logfd);
+		EXPECT_EQ(ret, -1) TH_LOG("byte %zd changed: restarted", off);
+		EXPECT_TRUE(cr_no_children()) TH_LOG("byte %zd left a task", off);
+		EXPECT_NE(cr_log(&f)[0], '\0') TH_LOG("byte %zd: no reason", off);
+	}
+	free(image);
+	cr_files_fini(&f);
+}
+
+/* State c/r cannot save is refused with a reason; the target goes on. */
+TEST(unsupported_state_is_refused_and_target_unharmed)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "unsup");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		int p[2];
+
+		cr_child_init();
+		if (pipe(p))
+			_exit(2);
+		write(p[1], "x", 1);
+		cr_wait_go(f.go);
+		_exit(read(p[0], &(char){0}, 1) == 1 ? CR_OK : CR_BAD);
+	}
+	usleep(100000);
+	EXPECT_EQ(sys_checkpoint(child, f.img, CHECKPOINT_KILL, f.logfd), -1);
+	EXPECT_EQ(errno, EOPNOTSUPP);
+	EXPECT_NE(strstr(cr_log(&f), "a pipe or FIFO open (not supported)"), NULL)
+		TH_LOG("log: %s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(child), CR_OK);
+	cr_files_fini(&f);
+}
+
+TEST(stopped_target_is_refused)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "stopped");
+	child = waiter(&f);
+	ASSERT_EQ(kill(child, SIGSTOP), 0);
+	ASSERT_EQ(waitpid(child, NULL, WUNTRACED), child);
+	EXPECT_EQ(sys_checkpoint(child, f.img, 0, f.logfd), -1);
+	EXPECT_EQ(errno, EBUSY);
+	EXPECT_NE(strstr(cr_log(&f), "is stopped"), NULL);
+	kill(child, SIGCONT);
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(child), CR_OK);
+	cr_files_fini(&f);
+}
+
+TEST_HARNESS_MAIN

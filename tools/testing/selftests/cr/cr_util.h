@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the checkpoint/restart selftests.
+ *
+ * A typical test forks a child that sets some state up and then waits for
+ * a "go" file; the test checkpoints the child (killing it), restarts it
+ * from the image, creates the go file, and the restored child checks that
+ * its state is what it set up, reporting through its exit status.
+ */
+#ifndef CR_UTIL_H
+#define CR_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/checkpoint.h>
+#include <linux/close_range.h>
+
+static inline long sys_checkpoint(pid_t pid, int fd, unsigned long flags,
+				  int logfd)
+{
+	return syscall(__NR_checkpoint, pid, fd, flags, logfd);
+}
+
+static inline long sys_restart(pid_t pid, int fd, unsigned long flags,
+			       int logfd)
+{
+	return syscall(__NR_restart, pid, fd, flags, logfd);
+}
+
+/* Child exit codes */
+#define CR_OK		0
+#define CR_BAD		1
+
+/* What a test needs: an image file, a log file, a go file. */
+struct cr_files {
+	char image[64];
+	char log[64];
+	char go[64];
+	int img;
+	int logfd;
+};
+
+static inline void cr_files_init(struct cr_files *f, const char *tag)
+{
+	snprintf(f->image, sizeof(f->image), "/tmp/cr-%s-%d.img", tag, getpid());
+	snprintf(f->log, sizeof(f->log), "/tmp/cr-%s-%d.log", tag, getpid());
+	snprintf(f->go, sizeof(f->go), "/tmp/cr-%s-%d.go", tag, getpid());
+	unlink(f->go);
+	f->img = open(f->image, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	f->logfd = open(f->log, O_RDWR | O_CREAT | O_TRUNC | O_APPEND, 0600);
+}
+
+static inline void cr_files_fini(struct cr_files *f)
+{
+	close(f->img);
+	close(f->logfd);
+	unlink(f->image);
+	unlink(f->log);
+	unlink(f->go);
+}
+
+/* The reasons the kernel logged, for the test's report. */
+static inline const char *cr_log(struct cr_files *f)
+{
+	static char buf[4096];
+	ssize_t n = pread(f->logfd, buf, sizeof(buf) - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+/*
+ * kselftest_harness.h shares an anonymous page with each test's process
+ * for its results; c/r does not support shared memory yet. Unmap every
+ * shared mapping.
+ */
+static inline void cr_unmap_shared(void)
+{
+	unsigned long start[16], end[16];
+	char line[512], perms[8];
+	int n = 0, i;
+	FILE *maps;
+
+	maps = fopen("/proc/self/maps", "r");
+	while (maps && n < 16 && fgets(line, sizeof(line), maps))
+		if (sscanf(line, "%lx-%lx %7s", &start[n], &end[n], perms) == 3 &&
+		    perms[3] == 's')
+			n++;
+	if (maps)
+		fclose(maps);
+	for (i = 0; i < n; i++)
+		munmap((void *)start[i], end[i] - start[i]);
+}
+
+/*
+ * In a child: keep only fds 0-2, on /dev/null, and no shared memory, so that
+ * it is checkpointable.
+ */
+static inline void cr_child_init(void)
+{
+	int fd;
+
+	cr_unmap_shared();
+	syscall(__NR_close_range, 3, ~0U, 0);
+	fd = open("/dev/null", O_RDWR);
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
+static inline void cr_wait_go(const char *go)
+{
+	while (access(go, F_OK))
+		usleep(10000);
+}
+
+static inline void cr_go(const char *go)
+{
+	close(open(go, O_WRONLY | O_CREAT, 0600));
+}
+
+/* The exit status of @pid, or -1 if it did not exit normally. */
+static inline int cr_wait_exit(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * Checkpoint @pid into f->img, killing it; reap it; restart it from the
+ * image. Returns the restored pid, or -errno (the reason is in f's log).
+ */
+static inline pid_t cr_checkpoint_restart(struct cr_files *f, pid_t pid)
+{
+	int status;
+	long ret;
+
+	lseek(f->img, 0, SEEK_SET);
+	ftruncate(f->img, 0);
+	ret = sys_checkpoint(pid, f->img, CHECKPOINT_KILL, f->logfd);
+	if (ret)
+		return -errno;
+	if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status))
+		return -ECHILD;
+	lseek(f->img, 0, SEEK_SET);
+	ret = sys_restart(0, f->img, 0, f->logfd);
+	return ret < 0 ? -errno : ret;
+}
+
+/* No child of ours is left over, running or zombie. */
+static inline int cr_no_children(void)
+{
+	return waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD;
+}
+
+#endif /* CR_UTIL_H */
