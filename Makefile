@@ -1,0 +1,72 @@
+# Checkpoint/restart for Linux 6.12: build, boot and test loop.
+# make demo | make check [TESTS=cr_basic,cr_mm] | make shell | make lint
+# See README.md.
+
+SRC	:= $(CURDIR)/build/linux-source-6.12
+KERNEL	:= build/kernel
+DEBUG	:= build/kernel-debug
+BZIMAGE	 = $(1)/arch/x86/boot/bzImage
+TESTS	?=
+export SRC
+
+# Debian 12 packages the loop needs.
+DEPS := bc bison busybox-static ccache cpio flex gcc libc6-dev libelf-dev \
+	libssl-dev linux-source-6.12 make python3 qemu-system-x86 rsync sparse \
+	xz-utils
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: all deps src kernel kernel-debug selftests initramfs check demo shell \
+	lint clean
+
+all: kernel
+
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "  APT     $$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null; \
+	fi
+
+src: deps
+	@dev/prepare-src.sh
+
+kernel: src
+	@dev/build-kernel.sh $(KERNEL) configs/base.config
+
+kernel-debug: src
+	@dev/build-kernel.sh $(DEBUG) configs/base.config configs/debug.config
+
+# Userspace headers of the patched kernel, then the statically linked tests.
+selftests: src
+	@mkdir -p build/headers
+	@$(MAKE) -s -C $(SRC) O=$(CURDIR)/build/headers-obj ARCH=x86 \
+		INSTALL_HDR_PATH=$(CURDIR)/build/headers headers_install >/dev/null
+	@$(MAKE) -s -C $(SRC)/tools/testing/selftests TARGETS=cr \
+		O=$(CURDIR)/build/selftests \
+		KHDR_INCLUDES="-isystem $(CURDIR)/build/headers/include" \
+		INSTALL_PATH=$(CURDIR)/build/kselftest install >/dev/null
+
+initramfs: selftests
+	@dev/mkinitramfs.sh build/initramfs.cpio.gz build/kselftest demo
+
+check: kernel-debug initramfs
+	@dev/run-guest.sh $(call BZIMAGE,$(DEBUG)) build/initramfs.cpio.gz check $(TESTS)
+
+demo: kernel initramfs
+	@dev/run-guest.sh $(call BZIMAGE,$(KERNEL)) build/initramfs.cpio.gz demo
+
+shell: kernel initramfs
+	@dev/run-guest.sh $(call BZIMAGE,$(KERNEL)) build/initramfs.cpio.gz shell
+
+# checkpatch --strict on the new files and the patches; sparse and W=1.
+OURS_C := $(shell git ls-files 'kernel/checkpoint/*.[ch]' 'arch/x86/checkpoint/*.c' \
+	  fs/checkpoint.c mm/checkpoint.c 'include/*checkpoint.h')
+lint: kernel
+	@$(SRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f $(OURS_C)
+	@$(SRC)/scripts/checkpatch.pl --strict --no-tree --quiet patches/*.patch
+	@dev/cc-ours.sh $(KERNEL) W=1 C=2
+
+clean:
+	rm -rf build

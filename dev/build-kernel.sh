@@ -1,0 +1,38 @@
+#!/bin/bash
+# build-kernel.sh OUTDIR FRAGMENT... : bzImage from tinyconfig plus fragments.
+set -euo pipefail
+
+SRC=${SRC:?}
+out=$1; shift
+frags=()
+for f in "$@"; do frags+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done
+set -- "${frags[@]}"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+jobs=$(nproc)
+cc=gcc
+command -v ccache >/dev/null && cc="ccache gcc"
+
+stamp="$out/.cr-config-inputs"
+inputs=$(cat "$@" | sha256sum)
+if [ ! -f "$out/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$inputs" ]; then
+	echo "  CONFIG  $out: tinyconfig + $*"
+	make -s -C "$SRC" O="$out" CC="$cc" tinyconfig
+	(cd "$SRC" && KCONFIG_CONFIG="$out/.config" \
+		scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" "$@" >/dev/null)
+	make -s -C "$SRC" O="$out" CC="$cc" olddefconfig
+	# Every option a fragment asks for must have survived olddefconfig.
+	bad=0
+	for f in "$@"; do
+		while IFS= read -r line; do
+			case "$line" in
+			CONFIG_*=n) opt=${line%%=*}
+				grep -q "^$opt=" "$out/.config" && { echo "config: $line not honoured" >&2; bad=1; } ;;
+			CONFIG_*) grep -qx "$line" "$out/.config" || { echo "config: $line not honoured" >&2; bad=1; } ;;
+			esac
+		done < "$f"
+	done
+	[ $bad = 0 ] || exit 1
+	echo "$inputs" > "$stamp"
+fi
+make -s -C "$SRC" O="$out" CC="$cc" -j"$jobs" bzImage ${KBUILD_EXTRA:-}

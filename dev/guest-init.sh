@@ -1,0 +1,39 @@
+#!/bin/busybox sh
+# /init of the test guest. cr.mode=check|demo|shell on the kernel command line.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mount -t tmpfs tmp /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+ln -sf /proc/self/fd /dev/fd
+for i in 0:stdin 1:stdout 2:stderr; do ln -sf /proc/self/fd/${i%%:*} /dev/${i#*:}; done
+arg() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+leak=/sys/kernel/debug/kmemleak
+
+case "$(arg cr.mode)" in
+check)
+	# Forget what boot left behind; report only what the tests leak.
+	[ -e $leak ] && echo scan > $leak && echo clear > $leak
+	args=
+	for t in $(arg cr.tests | tr , ' '); do args="$args -t cr:$t"; done
+	echo "CR-TESTS-BEGIN"
+	(cd /kselftest && ./run_kselftest.sh $args 2>&1) | tee /dev/ttyS1
+	echo "CR-TESTS-END"
+	if [ -e $leak ]; then
+		# Objects must be 5 s old to be reported.
+		sleep 6; echo scan > $leak; echo scan > $leak
+		echo "CR-KMEMLEAK-BEGIN"; cat $leak; echo "CR-KMEMLEAK-END"
+	fi
+	;;
+demo)
+	sh /demo.sh
+	;;
+*)
+	echo "Checkpoint/restart test guest. Tests: /kselftest; demo: sh /demo.sh"
+	setsid cttyhack sh
+	;;
+esac
+echo "CR-GUEST-DONE"
+reboot -f
