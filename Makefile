@@ -65,7 +65,9 @@ OURS_C := $(shell git ls-files 'kernel/checkpoint/*.[ch]' 'arch/x86/checkpoint/*
 	  fs/checkpoint.c mm/checkpoint.c 'include/*checkpoint.h')
 lint: kernel
 	@$(SRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f $(OURS_C)
-	@$(SRC)/scripts/checkpatch.pl --strict --no-tree --quiet patches/*.patch
+	@for p in patches/*.patch; do \
+		$(SRC)/scripts/checkpatch.pl --strict --no-tree --quiet - < $$p || exit 1; \
+	done
 	@dev/cc-ours.sh $(KERNEL) W=1 C=2
 
 clean:

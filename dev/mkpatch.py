@@ -5,7 +5,7 @@ Usage: dev/mkpatch.py SPEC.py  -- SPEC defines NAME, SUBJECT, BODY and EDITS,
 a list of (path, old, new) string replacements against the pristine tarball.
 Kept so that a patch can be regenerated when the upstream base moves.
 """
-import difflib, io, os, subprocess, sys, tarfile
+import io, os, subprocess, sys, tempfile
 
 TARBALL = "/usr/src/linux-source-6.12.tar.xz"
 PREFIX = "linux-source-6.12/"
@@ -31,11 +31,21 @@ def main():
             sys.exit(f"{path}: anchor found {new[path].count(old)} times: {old[:60]!r}")
         new[path] = new[path].replace(old, repl)
     buf = io.StringIO()
-    buf.write(f"Subject: [PATCH] {spec['SUBJECT']}\n\n{spec['BODY'].strip()}\n\n---\n")
-    for p in paths:
-        d = difflib.unified_diff(orig[p].splitlines(True), new[p].splitlines(True),
-                                 f"a/{p}", f"b/{p}")
-        buf.writelines(d)
+    author = "Checkpoint/restart developers <cr-dev@localhost>"
+    buf.write("From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
+              f"From: {author}\nDate: Wed, 25 Nov 2026 00:00:00 +0000\n"
+              f"Subject: [PATCH] {spec['SUBJECT']}\n\n{spec['BODY'].strip()}\n\n"
+              f"Signed-off-by: {author}\n---\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        for p in paths:
+            for side, text in (("a", orig[p]), ("b", new[p])):
+                os.makedirs(os.path.dirname(f"{tmp}/{side}/{p}"), exist_ok=True)
+                open(f"{tmp}/{side}/{p}", "w").write(text)
+            d = subprocess.run(["git", "diff", "--no-index", "--no-prefix",
+                                f"a/{p}", f"b/{p}"], cwd=tmp,
+                               capture_output=True, text=True).stdout
+            buf.write(d.replace(f" a/{p} b/{p}\n", f" a/{p} b/{p}\n", 1))
+    buf.write("-- \n2.39.5\n\n")
     os.makedirs("patches", exist_ok=True)
     open(f"patches/{spec['NAME']}.patch", "w").write(buf.getvalue())
 

@@ -344,7 +344,7 @@ int cr_restore_fs(struct cr_ctx *ctx, u32 objref)
 	err = cr_read_rec_var(ctx, CR_FS, &rec, sizeof(rec), &extra);
 	if (err)
 		return err;
-	if (rec.objref != objref || (rec.umask & ~S_IRWXUGO))
+	if (rec.objref != objref || (rec.umask & ~0777))
 		return cr_err(ctx, -EINVAL, "bad fs record");
 	path = cr_read_path(ctx, rec.path_len, extra);
 	if (IS_ERR(path))

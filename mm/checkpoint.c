@@ -59,9 +59,9 @@ static int cr_snap_mm(struct cr_ctx *ctx, struct task_struct *t,
 		      struct mm_struct *mm, struct cr_mm_snap *s)
 {
 	struct vm_area_struct *vma;
-	VMA_ITERATOR(vmi, mm, 0);
 	unsigned int n = 0, i;
 	int err = 0;
+	VMA_ITERATOR(vmi, mm, 0);
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;

@@ -20,5 +20,5 @@ EDITS = [
      "obj-$(CONFIG_MEMFD_CREATE) += memfd.o\nobj-$(CONFIG_CHECKPOINT) += checkpoint.o\n"),
     ("arch/x86/Kbuild",
      "obj-y += kernel/\n",
-     "obj-y += kernel/\n\nobj-$(CONFIG_CHECKPOINT) += checkpoint/\n"),
+     "obj-y += kernel/\nobj-$(CONFIG_CHECKPOINT) += checkpoint/\n"),
 ]

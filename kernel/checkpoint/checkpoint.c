@@ -41,6 +41,18 @@ static bool cr_mm_shared(struct task_struct *t, struct mm_struct *mm)
 	return shared;
 }
 
+static bool cr_sighand_shared(struct task_struct *t)
+{
+	struct sighand_struct *sighand;
+	bool shared;
+
+	rcu_read_lock();
+	sighand = rcu_dereference(t->sighand);
+	shared = sighand && refcount_read(&sighand->count) > get_nr_threads(t);
+	rcu_read_unlock();
+	return shared;
+}
+
 /*
  * What @t holds that this version cannot save, or NULL. Called under
  * task_lock(@t); the answer is final only once @t is parked.
@@ -65,7 +77,7 @@ static const char *cr_task_unsupported(struct task_struct *t)
 		return "shares its fd table";
 	if (READ_ONCE(t->fs->users) > 1)
 		return "shares its cwd and root";
-	if (refcount_read(&t->sighand->count) > 1)
+	if (cr_sighand_shared(t))
 		return "shares its signal handlers";
 	if (hrtimer_active(&sig->real_timer) ||
 	    READ_ONCE(sig->it[CPUCLOCK_PROF].expires) ||
@@ -212,7 +224,8 @@ static int cr_write_task(struct cr_ctx *ctx, struct task_struct *t)
 	err = cr_obj_add(ctx, t->mm, CR_OBJ_MM, &rec->mm) ?:
 	      cr_obj_add(ctx, t->files, CR_OBJ_FILES, &rec->files) ?:
 	      cr_obj_add(ctx, t->fs, CR_OBJ_FS, &rec->fs) ?:
-	      cr_obj_add(ctx, t->sighand, CR_OBJ_SIGHAND, &rec->sighand) ?:
+	      cr_obj_add(ctx, rcu_access_pointer(t->sighand), CR_OBJ_SIGHAND,
+			 &rec->sighand) ?:
 	      cr_write_rec(ctx, CR_TASK, rec, sizeof(*rec), groups,
 			   rec->creds.ngroups * sizeof(*groups)) ?:
 	      cr_write_mm(ctx, t, rec->mm) ?:

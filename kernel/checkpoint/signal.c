@@ -18,7 +18,9 @@
 
 int cr_write_sighand(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 {
+	struct sighand_struct *sighand;
 	struct cr_sighand *rec;
+	unsigned long flags;
 	int i, err;
 
 	BUILD_BUG_ON(_NSIG != CR_NSIG);
@@ -26,16 +28,20 @@ int cr_write_sighand(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 	if (!rec)
 		return -ENOMEM;
 	rec->objref = objref;
-	spin_lock_irq(&t->sighand->siglock);
+	sighand = lock_task_sighand(t, &flags);
+	if (!sighand) {
+		kfree(rec);
+		return cr_err(ctx, -ESRCH, "pid %d has exited", task_pid_vnr(t));
+	}
 	for (i = 0; i < CR_NSIG; i++) {
-		struct sigaction *sa = &t->sighand->action[i].sa;
+		struct sigaction *sa = &sighand->action[i].sa;
 
 		rec->action[i].handler = (unsigned long)sa->sa_handler;
 		rec->action[i].flags = sa->sa_flags;
 		rec->action[i].restorer = (unsigned long)sa->sa_restorer;
 		rec->action[i].mask = sa->sa_mask.sig[0];
 	}
-	spin_unlock_irq(&t->sighand->siglock);
+	unlock_task_sighand(t, &flags);
 	err = cr_write_rec(ctx, CR_SIGHAND, rec, sizeof(*rec), NULL, 0);
 	kfree(rec);
 	return err;
@@ -73,7 +79,8 @@ int cr_restore_sighand(struct cr_ctx *ctx, u32 objref)
 				     sig);
 	}
 	if (!err)
-		err = cr_obj_insert(ctx, objref, CR_OBJ_SIGHAND, current->sighand);
+		err = cr_obj_insert(ctx, objref, CR_OBJ_SIGHAND,
+				    rcu_access_pointer(current->sighand));
 	kfree(rec);
 	return err;
 }

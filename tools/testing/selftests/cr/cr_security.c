@@ -110,51 +110,69 @@ static long restart_from(const char *image, size_t len, ssize_t flip, int logfd)
 	return ret;
 }
 
-TEST(truncated_images_fail_cleanly)
-{
+/* An image of a waiting child, to mangle. */
+FIXTURE(image) {
 	struct cr_files f;
 	char *image;
-	ssize_t size, len;
-	long ret;
+	ssize_t size;
+};
 
-	cr_files_init(&f, "trunc");
-	size = image_of_waiter(&f, &image);
-	ASSERT_GT(size, 0) TH_LOG("%s", cr_log(&f));
-	/* The full image restarts; every proper prefix fails. */
-	ret = restart_from(image, size, -1, f.logfd);
-	ASSERT_GT(ret, 0) TH_LOG("%s", cr_log(&f));
-	kill(ret, SIGKILL);
-	waitpid(ret, NULL, 0);
-	for (len = 0; len < size; len += (len < 4096 ? 7 : size / 61 + 1)) {
-		ftruncate(f.logfd, 0);
-		ret = restart_from(image, len, -1, f.logfd);
-		EXPECT_EQ(ret, -1) TH_LOG("length %zd restarted", len);
-		EXPECT_TRUE(cr_no_children()) TH_LOG("length %zd left a task", len);
-		EXPECT_NE(cr_log(&f)[0], '\0') TH_LOG("length %zd: no reason", len);
-	}
-	free(image);
-	cr_files_fini(&f);
+FIXTURE_SETUP(image)
+{
+	cr_files_init(&self->f, "image");
+	self->size = image_of_waiter(&self->f, &self->image);
+	ASSERT_GT(self->size, 0) TH_LOG("%s", cr_log(&self->f));
 }
 
-TEST(corrupted_images_fail_cleanly)
+FIXTURE_TEARDOWN(image)
 {
-	struct cr_files f;
-	char *image;
-	ssize_t size, off;
+	free(self->image);
+	cr_files_fini(&self->f);
+}
+
+/* Offsets to try: densely through the first records, then spread out. */
+static ssize_t next_offset(ssize_t off, ssize_t size)
+{
+	if (off < 1024)
+		return off + 13;
+	if (off < 4096)
+		return off + 97;
+	return off + size / 97 + 1;
+}
+
+TEST_F_TIMEOUT(image, truncated_images_fail_cleanly, 900)
+{
+	ssize_t len;
 	long ret;
 
-	cr_files_init(&f, "corrupt");
-	size = image_of_waiter(&f, &image);
-	ASSERT_GT(size, 0) TH_LOG("%s", cr_log(&f));
-	for (off = 0; off < size; off += (off < 4096 ? 3 : size / 97 + 1)) {
-		ftruncate(f.logfd, 0);
-		ret = restart_from(image, size, off, f.logfd);
+	/* The full image restarts; every proper prefix fails. */
+	ret = restart_from(self->image, self->size, -1, self->f.logfd);
+	ASSERT_GT(ret, 0) TH_LOG("%s", cr_log(&self->f));
+	kill(ret, SIGKILL);
+	waitpid(ret, NULL, 0);
+	for (len = 0; len < self->size; len = next_offset(len, self->size)) {
+		ftruncate(self->f.logfd, 0);
+		ret = restart_from(self->image, len, -1, self->f.logfd);
+		EXPECT_EQ(ret, -1) TH_LOG("length %zd restarted", len);
+		EXPECT_TRUE(cr_no_children()) TH_LOG("length %zd left a task", len);
+		EXPECT_NE(cr_log(&self->f)[0], '\0')
+			TH_LOG("length %zd: no reason", len);
+	}
+}
+
+TEST_F_TIMEOUT(image, corrupted_images_fail_cleanly, 900)
+{
+	ssize_t off;
+	long ret;
+
+	for (off = 0; off < self->size; off = next_offset(off, self->size)) {
+		ftruncate(self->f.logfd, 0);
+		ret = restart_from(self->image, self->size, off, self->f.logfd);
 		EXPECT_EQ(ret, -1) TH_LOG("byte %zd changed: restarted", off);
 		EXPECT_TRUE(cr_no_children()) TH_LOG("byte %zd left a task", off);
-		EXPECT_NE(cr_log(&f)[0], '\0') TH_LOG("byte %zd: no reason", off);
+		EXPECT_NE(cr_log(&self->f)[0], '\0')
+			TH_LOG("byte %zd: no reason", off);
 	}
-	free(image);
-	cr_files_fini(&f);
 }
 
 /* State c/r cannot save is refused with a reason; the target goes on. */
