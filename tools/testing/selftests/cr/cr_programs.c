@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Programs nobody here wrote, checkpointed and restarted mid-run: their
+ * output must equal that of an uninterrupted run. They are busybox applets,
+ * as the test guest has them in /bin.
+ */
+#include <time.h>
+#include "../kselftest_harness.h"
+#include "cr_util.h"
+
+#define BUSYBOX "/bin/busybox"
+
+static const char *awk_prog =
+	"BEGIN { s = 0; for (i = 0; i < 400000; i++) { s = (s * 31 + i) % 1000003;"
+	" if (i % 50000 == 0) print i, s } print \"done\", s }";
+static const char *sh_prog =
+	"i=0; while [ $i -lt 30000 ]; do i=$((i + 1));"
+	" [ $((i % 1000)) -eq 0 ] && echo \"line $i\"; done; echo done";
+
+/* Run busybox with @argv, stdout to @out; return its pid. */
+static pid_t run(const char *out, char *const argv[])
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		cr_child_init();
+		dup2(open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600), 1);
+		syscall(__NR_close_range, 3, ~0U, 0);
+		execv(BUSYBOX, argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[2][65536];
+	static int n;
+	char *b = buf[n++ % 2];
+	int fd = open(path, O_RDONLY);
+	ssize_t len = read(fd, b, sizeof(buf[0]) - 1);
+
+	close(fd);
+	b[len > 0 ? len : 0] = '\0';
+	return b;
+}
+
+static long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
+}
+
+/*
+ * The output of @argv uninterrupted, and after being checkpointed, killed
+ * and restarted @n times, at 1/(n + 2)ths of the uninterrupted run's time.
+ */
+static void compare(struct __test_metadata *_metadata, char *const argv[],
+		    int n)
+{
+	char plain[64], cr[64], expect[65536];
+	struct cr_files f;
+	long t0, step;
+	pid_t pid;
+	int i;
+
+	if (access(BUSYBOX, X_OK))
+		SKIP(return, "no " BUSYBOX);
+	cr_files_init(&f, argv[0]);
+	snprintf(plain, sizeof(plain), "/tmp/cr-prog-%d.plain", getpid());
+	snprintf(cr, sizeof(cr), "/tmp/cr-prog-%d.cr", getpid());
+
+	t0 = now_us();
+	pid = run(plain, argv);
+	ASSERT_EQ(cr_wait_exit(pid), 0);
+	step = (now_us() - t0) / (n + 2);
+	strcpy(expect, slurp(plain));
+	ASSERT_NE(strstr(expect, "done"), NULL);
+
+	pid = run(cr, argv);
+	for (i = 0; i < n; i++) {
+		usleep(step);
+		pid = cr_checkpoint_restart(&f, pid);
+		ASSERT_GT(pid, 0) TH_LOG("c/r %d: %s", i, cr_log(&f));
+	}
+	ASSERT_EQ(cr_wait_exit(pid), 0);
+	EXPECT_STREQ(expect, slurp(cr));
+	unlink(plain);
+	unlink(cr);
+	cr_files_fini(&f);
+}
+
+TEST(busybox_awk)
+{
+	char *const argv[] = { "awk", (char *)awk_prog, NULL };
+
+	compare(_metadata, argv, 3);
+}
+
+TEST(busybox_sh)
+{
+	char *const argv[] = { "sh", "-c", (char *)sh_prog, NULL };
+
+	compare(_metadata, argv, 3);
+}
+
+TEST_HARNESS_MAIN
