@@ -310,40 +310,34 @@ char *cr_read_path(struct cr_ctx *ctx, u32 path_len, size_t extra_len)
 	return path;
 }
 
-SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
-		int, logfd)
+static long cr_syscall(pid_t pid, int fd, unsigned long flags, int logfd,
+		       bool restart)
 {
 	struct cr_ctx *ctx;
 	long ret;
 
-	if (flags & ~CHECKPOINT_FLAGS_ALL)
-		return -EINVAL;
 	if (in_compat_syscall())
 		return -EOPNOTSUPP;
-
-	ctx = cr_ctx_alloc(fd, logfd, flags, false);
+	ctx = cr_ctx_alloc(fd, logfd, flags, restart);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
-	ret = do_checkpoint(ctx, pid);
+	ret = restart ? do_restart(ctx, pid) : do_checkpoint(ctx, pid);
 	cr_ctx_put(ctx);
 	return ret;
+}
+
+SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
+		int, logfd)
+{
+	if (flags & ~CHECKPOINT_FLAGS_ALL)
+		return -EINVAL;
+	return cr_syscall(pid, fd, flags, logfd, false);
 }
 
 SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 		int, logfd)
 {
-	struct cr_ctx *ctx;
-	long ret;
-
 	if (flags & ~RESTART_FLAGS_ALL || pid < 0)
 		return -EINVAL;
-	if (in_compat_syscall())
-		return -EOPNOTSUPP;
-
-	ctx = cr_ctx_alloc(fd, logfd, flags, true);
-	if (IS_ERR(ctx))
-		return PTR_ERR(ctx);
-	ret = do_restart(ctx, pid);
-	cr_ctx_put(ctx);
-	return ret;
+	return cr_syscall(pid, fd, flags, logfd, true);
 }
