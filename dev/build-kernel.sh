@@ -11,7 +11,11 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 jobs=$(nproc)
 cc=gcc
-command -v ccache >/dev/null && cc="ccache gcc"
+if command -v ccache >/dev/null; then
+	cc="ccache gcc"
+	# Hash paths relative to the checkout, so that clones share the cache.
+	export CCACHE_BASEDIR=$(cd "$SRC/../.." && pwd) CCACHE_NOHASHDIR=true
+fi
 
 stamp="$out/.cr-config-inputs"
 inputs=$(cat "$@" | sha256sum)

@@ -5,6 +5,7 @@ out=$1 tests=$2 demo=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+chmod 755 "$root"
 mkdir -p "$root"/{bin,proc,sys,dev,tmp,root,etc,usr/bin}
 # kselftest's runner wants GNU timeout's --foreground; busybox's has none.
 printf '#!/bin/sh\n[ "$1" = --foreground ] && shift\nexec /bin/busybox timeout "$@"\n' \

@@ -58,10 +58,10 @@ static const char *cr_vma_unsupported(struct vm_area_struct *vma)
 static int cr_snap_mm(struct cr_ctx *ctx, struct task_struct *t,
 		      struct mm_struct *mm, struct cr_mm_snap *s)
 {
+	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
 	unsigned int n = 0, i;
 	int err = 0;
-	VMA_ITERATOR(vmi, mm, 0);
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;

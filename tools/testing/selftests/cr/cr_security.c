@@ -42,10 +42,14 @@ TEST(unprivileged_checkpoint_of_another_user_fails)
 	spy = fork();
 	ASSERT_GE(spy, 0);
 	if (!spy) {
-		int img = open("/dev/null", O_WRONLY);
+		int img, log;
 
 		drop_privileges();
-		if (sys_checkpoint(target, img, 0, f.logfd) != -1)
+		img = open("/dev/null", O_WRONLY);
+		log = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+		if (img < 0 || log < 0)
+			_exit(3);
+		if (sys_checkpoint(target, img, 0, log) != -1)
 			_exit(CR_BAD);
 		_exit(errno == EPERM ? CR_OK : 100 + errno);
 	}
@@ -53,6 +57,50 @@ TEST(unprivileged_checkpoint_of_another_user_fails)
 	cr_go(f.go);
 	EXPECT_EQ(cr_wait_exit(target), CR_OK);
 	cr_files_fini(&f);
+}
+
+/* An unprivileged user checkpoints and restarts a process of its own. */
+TEST(unprivileged_user_restarts_own_process)
+{
+	pid_t user;
+
+	user = fork();
+	ASSERT_GE(user, 0);
+	if (!user) {
+		char comm[16] = "", before[16] = "", path[64];
+		int img, status, fd;
+		pid_t target;
+		long pid;
+
+		drop_privileges();
+		img = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+		target = fork();
+		if (!target) {
+			cr_child_init();
+			execl("/bin/busybox", "sleep", "1000", NULL);
+			_exit(127);
+		}
+		usleep(200000);
+		snprintf(path, sizeof(path), "/proc/%d/comm", target);
+		fd = open(path, O_RDONLY);
+		read(fd, before, sizeof(before) - 1);
+		close(fd);
+		if (sys_checkpoint(target, img, CHECKPOINT_KILL, 2))
+			_exit(10 + errno);
+		waitpid(target, NULL, 0);
+		lseek(img, 0, SEEK_SET);
+		pid = sys_restart(0, img, 0, 2);
+		if (pid < 0)
+			_exit(50 + errno);
+		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+		fd = open(path, O_RDONLY);
+		read(fd, comm, sizeof(comm) - 1);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		_exit(comm[0] && !strcmp(comm, before) && WIFSIGNALED(status) ?
+		      CR_OK : CR_BAD);
+	}
+	EXPECT_EQ(cr_wait_exit(user), CR_OK);
 }
 
 TEST(restart_of_another_users_image_fails)
