@@ -186,6 +186,65 @@ TEST(restart_with_a_chosen_pid)
 	cr_files_fini(&f);
 }
 
+/* Copy @in to @out in a child, until EOF; the child closes @other. */
+static pid_t pump(int in, int out, int other)
+{
+	pid_t pid = fork();
+	char buf[8192];
+	ssize_t n;
+
+	if (!pid) {
+		close(other);
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(out, buf, n) != n)
+				_exit(1);
+		_exit(n ? 1 : 0);
+	}
+	return pid;
+}
+
+/* The image goes out through a pipe, and comes back in through another. */
+TEST(image_through_pipes)
+{
+	struct cr_files f;
+	pid_t child, restored, reader, writer;
+	int p[2];
+
+	cr_files_init(&f, "pipe");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		unsigned long long r;
+
+		cr_child_init();
+		r = compute(STEPS / 64);
+		cr_wait_go(f.go);
+		_exit(r == compute(STEPS / 64) ? CR_OK : CR_BAD);
+	}
+	usleep(100000);
+
+	ASSERT_EQ(pipe(p), 0);
+	reader = pump(p[0], f.img, p[1]);
+	close(p[0]);
+	ASSERT_EQ(sys_checkpoint(child, p[1], CHECKPOINT_KILL, f.logfd), 0)
+		TH_LOG("%s", cr_log(&f));
+	close(p[1]);
+	ASSERT_EQ(cr_wait_exit(reader), 0);
+	ASSERT_EQ(waitpid(child, NULL, 0), child);
+
+	ASSERT_EQ(pipe(p), 0);
+	lseek(f.img, 0, SEEK_SET);
+	writer = pump(f.img, p[1], p[0]);
+	close(p[1]);
+	restored = sys_restart(0, p[0], 0, f.logfd);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
+	close(p[0]);
+	ASSERT_EQ(cr_wait_exit(writer), 0);
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(restored), CR_OK);
+	cr_files_fini(&f);
+}
+
 TEST(bad_arguments)
 {
 	struct cr_files f;
