@@ -143,17 +143,42 @@ out:
 	return err;
 }
 
+static bool cr_same_kind(struct inode *inode, const struct cr_file *rec)
+{
+	if (rec->kind == CR_FILE_REG)
+		return S_ISREG(inode->i_mode);
+	return S_ISCHR(inode->i_mode) && cr_chrdev_supported(inode->i_rdev) &&
+	       new_encode_dev(inode->i_rdev) == rec->rdev;
+}
+
+/*
+ * Before opening @path, make sure it is of the kind the image says: opening
+ * a FIFO would block, and opening a device can have side effects. The check
+ * is repeated on the opened file.
+ */
+static int cr_check_path(struct cr_ctx *ctx, const char *path,
+			 const struct cr_file *rec)
+{
+	struct path p;
+	int err;
+
+	err = kern_path(path, 0, &p);
+	if (err)
+		return cr_err(ctx, err, "cannot open %s", path);
+	if (!cr_same_kind(d_inode(p.dentry), rec))
+		err = cr_err(ctx, -EINVAL, "%s is no longer the same kind of file",
+			     path);
+	path_put(&p);
+	return err;
+}
+
 static int cr_check_reopened(struct cr_ctx *ctx, struct file *file,
 			     const struct cr_file *rec, const char *path)
 {
 	struct inode *inode = file_inode(file);
 	struct timespec64 mtime = inode_get_mtime(inode);
 
-	if ((rec->kind == CR_FILE_REG && !S_ISREG(inode->i_mode)) ||
-	    (rec->kind == CR_FILE_CHR &&
-	     (!S_ISCHR(inode->i_mode) ||
-	      new_encode_dev(inode->i_rdev) != rec->rdev ||
-	      !cr_chrdev_supported(inode->i_rdev))))
+	if (!cr_same_kind(inode, rec))
 		return cr_err(ctx, -EINVAL, "%s is no longer the same kind of file",
 			      path);
 	if (rec->mapped &&
@@ -194,10 +219,18 @@ int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 		cr_err(ctx, err, "bad file record for %s", path);
 		goto out;
 	}
-	file = filp_open(path, rec.flags | O_NOFOLLOW, 0);
+	err = cr_check_path(ctx, path, &rec);
+	if (err)
+		goto out;
+	file = filp_open(path, rec.flags | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0);
 	if (IS_ERR(file)) {
 		err = cr_err(ctx, PTR_ERR(file), "cannot open %s", path);
 		goto out;
+	}
+	if (!(rec.flags & O_NONBLOCK)) {
+		spin_lock(&file->f_lock);
+		file->f_flags &= ~O_NONBLOCK;
+		spin_unlock(&file->f_lock);
 	}
 	err = cr_check_reopened(ctx, file, &rec, path);
 	if (!err)

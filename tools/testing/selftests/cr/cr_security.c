@@ -252,6 +252,40 @@ TEST(unsupported_state_is_refused_and_target_unharmed)
 	cr_files_fini(&f);
 }
 
+/* A file replaced by a FIFO: restart must fail, not block opening it. */
+TEST(file_replaced_by_fifo_is_refused)
+{
+	struct cr_files f;
+	char data[64];
+	pid_t child;
+
+	cr_files_init(&f, "fifo");
+	snprintf(data, sizeof(data), "/tmp/cr-fifo-%d.data", getpid());
+	close(open(data, O_WRONLY | O_CREAT | O_TRUNC, 0600));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		open(data, O_RDONLY);
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	usleep(100000);
+	ASSERT_EQ(sys_checkpoint(child, f.img, CHECKPOINT_KILL, f.logfd), 0)
+		TH_LOG("%s", cr_log(&f));
+	waitpid(child, NULL, 0);
+	ASSERT_EQ(unlink(data), 0);
+	ASSERT_EQ(mkfifo(data, 0600), 0);
+	lseek(f.img, 0, SEEK_SET);
+	EXPECT_EQ(sys_restart(0, f.img, 0, f.logfd), -1);
+	EXPECT_EQ(errno, EINVAL);
+	EXPECT_NE(strstr(cr_log(&f), "no longer the same kind of file"), NULL)
+		TH_LOG("log: %s", cr_log(&f));
+	EXPECT_TRUE(cr_no_children());
+	unlink(data);
+	cr_files_fini(&f);
+}
+
 TEST(stopped_target_is_refused)
 {
 	struct cr_files f;
