@@ -169,11 +169,8 @@ TEST(restart_with_a_chosen_pid)
 		_exit(CR_OK);
 	}
 	usleep(50000);
-	ASSERT_EQ(sys_checkpoint(child, f.img, CHECKPOINT_KILL, f.logfd), 0)
-		TH_LOG("%s", cr_log(&f));
-	ASSERT_EQ(waitpid(child, NULL, 0), child);
+	ASSERT_EQ(cr_checkpoint_kill(&f, child), 0) TH_LOG("%s", cr_log(&f));
 	want = child + 1000;
-	lseek(f.img, 0, SEEK_SET);
 	restored = sys_restart(want, f.img, 0, f.logfd);
 	ASSERT_EQ(restored, want) TH_LOG("%s", cr_log(&f));
 	/* That pid is taken now. */

@@ -187,12 +187,9 @@ TEST(changed_mapped_file_is_refused)
 		_exit(CR_OK);
 	}
 	usleep(100000);
-	ASSERT_EQ(sys_checkpoint(child, f.img, CHECKPOINT_KILL, f.logfd), 0)
-		TH_LOG("%s", cr_log(&f));
-	waitpid(child, NULL, 0);
+	ASSERT_EQ(cr_checkpoint_kill(&f, child), 0) TH_LOG("%s", cr_log(&f));
 	ASSERT_EQ(write(fd, "changed", 7), 7);
 	close(fd);
-	lseek(f.img, 0, SEEK_SET);
 	EXPECT_EQ(sys_restart(0, f.img, 0, f.logfd), -1);
 	EXPECT_EQ(errno, ESTALE);
 	EXPECT_NE(strstr(cr_log(&f), "changed since checkpoint"), NULL);

@@ -110,9 +110,7 @@ TEST(restart_of_another_users_image_fails)
 
 	cr_files_init(&f, "ecred");
 	target = waiter(&f);
-	ASSERT_EQ(sys_checkpoint(target, f.img, CHECKPOINT_KILL, f.logfd), 0)
-		TH_LOG("%s", cr_log(&f));
-	waitpid(target, NULL, 0);
+	ASSERT_EQ(cr_checkpoint_kill(&f, target), 0) TH_LOG("%s", cr_log(&f));
 	other = fork();
 	ASSERT_GE(other, 0);
 	if (!other) {
@@ -132,9 +130,8 @@ static ssize_t image_of_waiter(struct cr_files *f, char **image)
 	pid_t target = waiter(f);
 	struct stat st;
 
-	if (sys_checkpoint(target, f->img, CHECKPOINT_KILL, f->logfd))
+	if (cr_checkpoint_kill(f, target))
 		return -1;
-	waitpid(target, NULL, 0);
 	fstat(f->img, &st);
 	*image = malloc(st.st_size);
 	if (pread(f->img, *image, st.st_size, 0) != st.st_size)
@@ -271,12 +268,9 @@ TEST(file_replaced_by_fifo_is_refused)
 		_exit(CR_OK);
 	}
 	usleep(100000);
-	ASSERT_EQ(sys_checkpoint(child, f.img, CHECKPOINT_KILL, f.logfd), 0)
-		TH_LOG("%s", cr_log(&f));
-	waitpid(child, NULL, 0);
+	ASSERT_EQ(cr_checkpoint_kill(&f, child), 0) TH_LOG("%s", cr_log(&f));
 	ASSERT_EQ(unlink(data), 0);
 	ASSERT_EQ(mkfifo(data, 0600), 0);
-	lseek(f.img, 0, SEEK_SET);
 	EXPECT_EQ(sys_restart(0, f.img, 0, f.logfd), -1);
 	EXPECT_EQ(errno, EINVAL);
 	EXPECT_NE(strstr(cr_log(&f), "no longer the same kind of file"), NULL)

@@ -142,22 +142,30 @@ static inline int cr_wait_exit(pid_t pid)
 }
 
 /*
- * Checkpoint @pid into f->img, killing it; reap it; restart it from the
- * image. Returns the restored pid, or -errno (the reason is in f's log).
+ * Checkpoint @pid into f->img, killing it; reap it; rewind the image.
+ * Returns 0, or -errno (the reason is in f's log).
  */
-static inline pid_t cr_checkpoint_restart(struct cr_files *f, pid_t pid)
+static inline int cr_checkpoint_kill(struct cr_files *f, pid_t pid)
 {
 	int status;
-	long ret;
 
 	lseek(f->img, 0, SEEK_SET);
 	ftruncate(f->img, 0);
-	ret = sys_checkpoint(pid, f->img, CHECKPOINT_KILL, f->logfd);
-	if (ret)
+	if (sys_checkpoint(pid, f->img, CHECKPOINT_KILL, f->logfd))
 		return -errno;
 	if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status))
 		return -ECHILD;
 	lseek(f->img, 0, SEEK_SET);
+	return 0;
+}
+
+/* cr_checkpoint_kill(), then restart: the restored pid, or -errno. */
+static inline pid_t cr_checkpoint_restart(struct cr_files *f, pid_t pid)
+{
+	long ret = cr_checkpoint_kill(f, pid);
+
+	if (ret)
+		return ret;
 	ret = sys_restart(0, f->img, 0, f->logfd);
 	return ret < 0 ? -errno : ret;
 }
