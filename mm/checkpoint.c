@@ -480,9 +480,15 @@ int cr_restore_mm(struct cr_ctx *ctx, u32 objref)
 	if (rec->exe_file) {
 		struct file *exe = cr_obj_find(ctx, rec->exe_file, CR_OBJ_FILE);
 
-		err = exe ? set_mm_exe_file(mm, exe) : -EINVAL;
-		if (err)
+		if (!exe || !S_ISREG(file_inode(exe)->i_mode)) {
+			err = cr_err(ctx, -EINVAL, "the exe file is not a regular file");
 			goto out;
+		}
+		err = set_mm_exe_file(mm, exe);
+		if (err) {
+			cr_err(ctx, err, "cannot set the exe file");
+			goto out;
+		}
 	}
 	for (i = 0; !err && i < rec->nr_vmas; i++)
 		err = cr_restore_vma(ctx, &prev_end);
