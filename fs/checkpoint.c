@@ -24,44 +24,19 @@
 #define CR_OPEN_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
 			 __O_SYNC | O_DIRECT | O_LARGEFILE | O_NOATIME)
 
-static bool cr_chrdev_supported(dev_t dev)
-{
-	if (MAJOR(dev) != MEM_MAJOR)
-		return false;
-	switch (MINOR(dev)) {
-	case 3:		/* null */
-	case 5:		/* zero */
-	case 7:		/* full */
-	case 8:		/* random */
-	case 9:		/* urandom */
-		return true;
-	}
-	return false;
-}
-
-static const char *cr_file_unsupported(struct file *file)
+/* Why @file cannot be saved, or NULL; @buf has CR_WHY_LEN bytes. */
+static const char *cr_file_unsupported(struct file *file, char *buf)
 {
 	struct inode *inode = file_inode(file);
 	struct file_lock_context *flctx;
 
 	if (file->f_mode & FMODE_PATH)
 		return "an O_PATH file";
-	switch (inode->i_mode & S_IFMT) {
-	case S_IFREG:
-		break;
-	case S_IFCHR:
-		if (cr_chrdev_supported(inode->i_rdev))
-			break;
-		return "a character device";
-	case S_IFDIR:
-		return "a directory";
-	case S_IFIFO:
-		return "a pipe or FIFO";
-	case S_IFSOCK:
-		return "a socket";
-	default:
-		return "a file of an unsupported kind";
-	}
+	if (cr_file_support(file, buf) != CR_SUPPORTED)
+		return buf;
+	if (IS_ROOT(file->f_path.dentry) &&
+	    file->f_path.dentry != file->f_path.mnt->mnt_root)
+		return "an unnamed file (memfd or shmem)";
 	if (d_unlinked(file->f_path.dentry))
 		return "a deleted file";
 	if (file->f_flags & FASYNC)
@@ -100,14 +75,14 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 	struct inode *inode = file_inode(file);
 	struct timespec64 mtime = inode_get_mtime(inode);
 	struct cr_file rec = {};
+	char *buf, *path, kind[CR_WHY_LEN];
 	const char *why;
-	char *buf, *path;
 	int err;
 
 	*objref = cr_obj_lookup(ctx, file);
 	if (*objref)
 		return 0;
-	why = cr_file_unsupported(file);
+	why = cr_file_unsupported(file, kind);
 	if (why)
 		return cr_err(ctx, -EOPNOTSUPP, "pid %d has %s open (not supported)",
 			      task_pid_vnr(t), why);
@@ -178,7 +153,8 @@ static int cr_check_reopened(struct cr_ctx *ctx, struct file *file,
 	struct inode *inode = file_inode(file);
 	struct timespec64 mtime = inode_get_mtime(inode);
 
-	if (!cr_same_kind(inode, rec))
+	if (!cr_same_kind(inode, rec) ||
+	    cr_file_support(file, NULL) != CR_SUPPORTED)
 		return cr_err(ctx, -EINVAL, "%s is no longer the same kind of file",
 			      path);
 	if (rec->mapped &&

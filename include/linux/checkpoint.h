@@ -7,6 +7,7 @@
 #define _LINUX_CHECKPOINT_H
 
 #include <linux/completion.h>
+#include <linux/errno.h>
 #include <linux/hashtable.h>
 #include <linux/kref.h>
 #include <linux/types.h>
@@ -18,6 +19,9 @@ struct cred;
 struct file;
 struct mm_struct;
 struct path;
+struct pid;
+struct pid_namespace;
+struct seq_file;
 struct task_struct;
 struct vm_area_struct;
 
@@ -103,6 +107,40 @@ int cr_read_rec(struct cr_ctx *ctx, u32 type, void *rec, size_t len);
 int cr_read_rec_var(struct cr_ctx *ctx, u32 type, void *rec, size_t len,
 		    size_t *extra_len);
 char *cr_read_path(struct cr_ctx *ctx, u32 path_len, size_t extra_len);
+
+/* kernel/checkpoint/support.c: what c/r supports, for the walker and the LSM */
+enum cr_support {
+	CR_SUPPORTED,		/* saved and restored */
+	CR_NOT_YET,		/* refused while held; support is planned */
+	CR_UNSUPPORTED,		/* refused, and marks the task that makes it */
+};
+
+#define CR_WHY_LEN	64	/* a description of an object's kind */
+#define CR_REASON_LEN	96	/* why a task is marked uncheckpointable */
+
+enum cr_support cr_file_support(const struct file *file, char *why);
+bool cr_chrdev_supported(dev_t dev);
+const char *cr_clone_unsupported(u64 clone_flags);
+
+/* kernel/checkpoint/lsm.c */
+bool cr_task_reason(struct task_struct *t, bool process, char *buf);
+void cr_lsm_set_active(bool active);
+int proc_pid_checkpointable(struct seq_file *m, struct pid_namespace *ns,
+			    struct pid *pid, struct task_struct *task);
+int proc_tid_checkpointable(struct seq_file *m, struct pid_namespace *ns,
+			    struct pid *pid, struct task_struct *task);
+#ifdef CONFIG_CHECKPOINT
+int cr_prctl_get_checkpointable(unsigned long arg2, unsigned long arg3,
+				unsigned long arg4, unsigned long arg5);
+#else
+static inline int cr_prctl_get_checkpointable(unsigned long arg2,
+					      unsigned long arg3,
+					      unsigned long arg4,
+					      unsigned long arg5)
+{
+	return -EINVAL;
+}
+#endif
 
 /* kernel/checkpoint/objhash.c */
 u32 cr_obj_lookup(struct cr_ctx *ctx, void *ptr);

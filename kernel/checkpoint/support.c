@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What checkpoint/restart supports: the one table that both the checkpoint
+ * walker and the checkpoint LSM consult, so that they cannot disagree.
+ *
+ * Each kind of object is one of
+ *
+ *  - CR_SUPPORTED: saved and restored;
+ *  - CR_NOT_YET: refused by checkpoint() while a task holds one, but planned,
+ *    and common enough (pipes, terminals, AF_UNIX sockets, shared memory)
+ *    that marking every task that ever made one would make most tasks
+ *    uncheckpointable before their support lands;
+ *  - CR_UNSUPPORTED: refused, and the task that creates one is marked
+ *    uncheckpointable for the rest of its life.
+ *
+ * A kind moves up this list as its support lands; see
+ * Documentation/checkpoint/features.rst.
+ */
+#include <linux/checkpoint.h>
+#include <linux/fs.h>
+#include <linux/major.h>
+#include <linux/magic.h>
+#include <linux/net.h>
+#include <linux/sched.h>
+#include <linux/socket.h>
+#include <net/sock.h>
+
+/* Character devices that restart() reopens by path. */
+bool cr_chrdev_supported(dev_t dev)
+{
+	if (MAJOR(dev) != MEM_MAJOR)
+		return false;
+	switch (MINOR(dev)) {
+	case 3:		/* null */
+	case 5:		/* zero */
+	case 7:		/* full */
+	case 8:		/* random */
+	case 9:		/* urandom */
+	case 11:	/* kmsg, written to only */
+		return true;
+	}
+	return false;
+}
+
+static bool cr_chrdev_is_tty(dev_t dev)
+{
+	switch (MAJOR(dev)) {
+	case TTY_MAJOR:
+	case TTYAUX_MAJOR:
+	case UNIX98_PTY_MASTER_MAJOR ...
+	     UNIX98_PTY_MASTER_MAJOR + UNIX98_PTY_MAJOR_COUNT - 1:
+	case UNIX98_PTY_SLAVE_MAJOR ...
+	     UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT - 1:
+		return true;
+	}
+	return false;
+}
+
+/* Anon-inode files that are planned, by the name /proc/pid/fd shows. */
+static const char * const cr_anon_not_yet[] = {
+	"[eventfd]", "[eventpoll]", "[signalfd]", "[timerfd]", "inotify",
+};
+
+static enum cr_support cr_anon_support(const struct file *file)
+{
+	const char *name = file->f_path.dentry->d_name.name;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cr_anon_not_yet); i++)
+		if (!strcmp(name, cr_anon_not_yet[i]))
+			return CR_NOT_YET;
+	return CR_UNSUPPORTED;
+}
+
+static const char * const cr_af_names[AF_MAX] = {
+	[AF_UNIX] = "AF_UNIX",	   [AF_INET] = "AF_INET",
+	[AF_INET6] = "AF_INET6",   [AF_NETLINK] = "AF_NETLINK",
+	[AF_PACKET] = "AF_PACKET", [AF_KEY] = "AF_KEY",
+	[AF_ALG] = "AF_ALG",	   [AF_VSOCK] = "AF_VSOCK",
+	[AF_XDP] = "AF_XDP",	   [AF_BLUETOOTH] = "AF_BLUETOOTH",
+	[AF_CAN] = "AF_CAN",	   [AF_TIPC] = "AF_TIPC",
+};
+
+static const char * const cr_sock_types[] = {
+	[SOCK_STREAM] = "SOCK_STREAM", [SOCK_DGRAM] = "SOCK_DGRAM",
+	[SOCK_RAW] = "SOCK_RAW",       [SOCK_RDM] = "SOCK_RDM",
+	[SOCK_SEQPACKET] = "SOCK_SEQPACKET", [SOCK_PACKET] = "SOCK_PACKET",
+};
+
+static void cr_describe_socket(const struct socket *sock, char *buf)
+{
+	int family = sock->sk ? sock->sk->sk_family : AF_UNSPEC;
+	unsigned int type = sock->type;
+	int n;
+
+	if (family > AF_UNSPEC && family < AF_MAX && cr_af_names[family])
+		n = scnprintf(buf, CR_WHY_LEN, "socket(%s, ", cr_af_names[family]);
+	else
+		n = scnprintf(buf, CR_WHY_LEN, "socket(%d, ", family);
+	if (type < ARRAY_SIZE(cr_sock_types) && cr_sock_types[type])
+		snprintf(buf + n, CR_WHY_LEN - n, "%s)", cr_sock_types[type]);
+	else
+		snprintf(buf + n, CR_WHY_LEN - n, "%u)", type);
+}
+
+static enum cr_support cr_socket_support(const struct socket *sock)
+{
+	if (sock->sk && sock->sk->sk_family == AF_UNIX)
+		return CR_NOT_YET;
+	return CR_UNSUPPORTED;
+}
+
+/*
+ * How c/r treats @file's kind. If @why is not NULL and the kind is not
+ * supported, describe the kind in @why, a CR_WHY_LEN buffer, as
+ * /proc/pid/fd would show it where that is clear.
+ *
+ * This judges only the kind. The walker refuses some instances of a
+ * supported kind as well (a deleted or locked file, say).
+ */
+enum cr_support cr_file_support(const struct file *file, char *why)
+{
+	struct inode *inode = file_inode(file);
+	enum cr_support s = CR_UNSUPPORTED;
+	const char *what = NULL;
+
+	switch (inode->i_sb->s_magic) {
+	case ANON_INODE_FS_MAGIC:
+		s = cr_anon_support(file);
+		if (why)
+			snprintf(why, CR_WHY_LEN, "anon_inode:%s",
+				 file->f_path.dentry->d_name.name);
+		return s;
+	case PID_FS_MAGIC:
+		what = "a pidfd";
+		goto out;
+	case NSFS_MAGIC:
+		what = "a namespace file";
+		goto out;
+	case SECRETMEM_MAGIC:
+		what = "a memfd_secret() file";
+		goto out;
+	case HUGETLBFS_MAGIC:
+		what = "a hugetlbfs file";
+		goto out;
+	}
+
+	switch (inode->i_mode & S_IFMT) {
+	case S_IFREG:
+		return CR_SUPPORTED;
+	case S_IFCHR:
+		/* A reader of /dev/kmsg has a position that would be lost. */
+		if (cr_chrdev_supported(inode->i_rdev) &&
+		    !(MINOR(inode->i_rdev) == 11 && (file->f_mode & FMODE_READ)))
+			return CR_SUPPORTED;
+		if (cr_chrdev_is_tty(inode->i_rdev))
+			s = CR_NOT_YET;
+		if (why)
+			snprintf(why, CR_WHY_LEN, "character device %u:%u",
+				 MAJOR(inode->i_rdev), MINOR(inode->i_rdev));
+		return s;
+	case S_IFBLK:
+		if (why)
+			snprintf(why, CR_WHY_LEN, "block device %u:%u",
+				 MAJOR(inode->i_rdev), MINOR(inode->i_rdev));
+		return s;
+	case S_IFSOCK:
+		/* A pseudo file: file_open() cannot open a socket inode. */
+		if (why)
+			cr_describe_socket(SOCKET_I(inode), why);
+		return cr_socket_support(SOCKET_I(inode));
+	case S_IFDIR:
+		s = CR_NOT_YET;
+		what = "a directory";
+		break;
+	case S_IFIFO:
+		s = CR_NOT_YET;
+		what = "a pipe or FIFO";
+		break;
+	default:
+		what = "a file of an unknown kind";
+		break;
+	}
+out:
+	if (why)
+		strscpy(why, what, CR_WHY_LEN);
+	return s;
+}
+
+/* Namespaces a task may not create: CR_NOT_YET ones are left to the walker. */
+#define CR_NS_UNSUPPORTED (CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUSER | \
+			   CLONE_NEWCGROUP | CLONE_NEWTIME)
+
+/* The first namespace in @clone_flags that c/r will not support, or NULL. */
+const char *cr_clone_unsupported(u64 clone_flags)
+{
+	static const struct {
+		u64 flag;
+		const char *name;
+	} ns[] = {
+		{ CLONE_NEWNS, "CLONE_NEWNS" },
+		{ CLONE_NEWNET, "CLONE_NEWNET" },
+		{ CLONE_NEWUSER, "CLONE_NEWUSER" },
+		{ CLONE_NEWCGROUP, "CLONE_NEWCGROUP" },
+		{ CLONE_NEWTIME, "CLONE_NEWTIME" },
+	};
+	unsigned int i;
+
+	if (likely(!(clone_flags & CR_NS_UNSUPPORTED)))
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(ns); i++)
+		if (clone_flags & ns[i].flag)
+			return ns[i].name;
+	return NULL;
+}
