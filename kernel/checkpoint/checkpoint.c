@@ -98,10 +98,31 @@ static const char *cr_task_unsupported(struct task_struct *t)
 	return cr_arch_task_unsupported(t);
 }
 
+/* Tasks the LSM marked: all of them are named, and nothing is parked. */
+static int cr_check_marked(struct cr_ctx *ctx)
+{
+	char why[CR_REASON_LEN];
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct task_struct *t = ctx->tasks[i].task;
+
+		if (cr_task_reason(t, true, why))
+			err = cr_err(ctx, -EOPNOTSUPP, "pid %d is uncheckpointable: %s",
+				     task_pid_vnr(t), why);
+	}
+	return err;
+}
+
 static int cr_check_tree(struct cr_ctx *ctx)
 {
 	unsigned int i;
+	int err;
 
+	err = cr_check_marked(ctx);
+	if (err)
+		return err;
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		struct task_struct *t = ctx->tasks[i].task;
 		const char *why = NULL;

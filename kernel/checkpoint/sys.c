@@ -321,7 +321,9 @@ static long cr_syscall(pid_t pid, int fd, unsigned long flags, int logfd,
 	ctx = cr_ctx_alloc(fd, logfd, flags, restart);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
+	cr_lsm_set_active(true);
 	ret = restart ? do_restart(ctx, pid) : do_checkpoint(ctx, pid);
+	cr_lsm_set_active(false);
 	cr_ctx_put(ctx);
 	return ret;
 }
