@@ -1,10 +1,12 @@
 # Checkpoint/restart for Linux 6.12: build, boot and test loop.
-# make demo | make check [TESTS=cr_basic,cr_mm] | make shell | make lint
+# make demo | make check [TESTS=cr_basic,cr_mm] | make shell | make lint |
+# make bench
 # See README.md.
 
 SRC	:= $(CURDIR)/build/linux-source-6.12
 KERNEL	:= build/kernel
 DEBUG	:= build/kernel-debug
+NOCR	:= build/kernel-nocr
 BZIMAGE	 = $(1)/arch/x86/boot/bzImage
 TESTS	?=
 export SRC
@@ -15,8 +17,8 @@ DEPS := bc bison busybox-static ccache cpio flex gcc libc6-dev libelf-dev \
 	xz-utils
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: all deps src kernel kernel-debug selftests initramfs check demo shell \
-	lint clean
+.PHONY: all deps src kernel kernel-debug kernel-nocr selftests initramfs check \
+	demo shell bench lint clean
 
 all: kernel
 
@@ -38,6 +40,9 @@ kernel: src
 kernel-debug: src
 	@dev/build-kernel.sh $(DEBUG) configs/base.config configs/debug.config
 
+kernel-nocr: src
+	@dev/build-kernel.sh $(NOCR) configs/base.config configs/nocr.config
+
 # Userspace headers of the patched kernel, then the statically linked tests.
 selftests: src
 	@mkdir -p build/headers
@@ -56,6 +61,11 @@ check: kernel-debug initramfs
 
 demo: kernel initramfs
 	@dev/run-guest.sh $(call BZIMAGE,$(KERNEL)) build/initramfs.cpio.gz demo
+
+# The checkpoint LSM's cost: CONFIG_CHECKPOINT=y against =n, in one run.
+bench: kernel kernel-nocr initramfs
+	@dev/bench.sh $(call BZIMAGE,$(KERNEL)) $(call BZIMAGE,$(NOCR)) \
+		build/initramfs.cpio.gz
 
 shell: kernel initramfs
 	@dev/run-guest.sh $(call BZIMAGE,$(KERNEL)) build/initramfs.cpio.gz shell

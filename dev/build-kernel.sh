@@ -25,17 +25,20 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$inputs" ]; th
 	(cd "$SRC" && KCONFIG_CONFIG="$out/.config" \
 		scripts/kconfig/merge_config.sh -m -O "$out" "$out/.config" "$@" >/dev/null)
 	make -s -C "$SRC" O="$out" CC="$cc" olddefconfig
-	# Every option a fragment asks for must have survived olddefconfig.
+	# Every option a fragment asks for must have survived olddefconfig;
+	# a later fragment overrides an earlier one, as in merge_config.sh.
 	bad=0
-	for f in "$@"; do
-		while IFS= read -r line; do
-			case "$line" in
-			CONFIG_*=n) opt=${line%%=*}
-				grep -q "^$opt=" "$out/.config" && { echo "config: $line not honoured" >&2; bad=1; } ;;
-			CONFIG_*) grep -qx "$line" "$out/.config" || { echo "config: $line not honoured" >&2; bad=1; } ;;
-			esac
-		done < "$f"
-	done
+	while IFS= read -r line; do
+		case "$line" in
+		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}
+			grep -q "^$opt=" "$out/.config" && { echo "config: $line not honoured" >&2; bad=1; } ;;
+		CONFIG_*=n) opt=${line%%=*}
+			grep -q "^$opt=" "$out/.config" && { echo "config: $line not honoured" >&2; bad=1; } ;;
+		CONFIG_*) grep -qx "$line" "$out/.config" || { echo "config: $line not honoured" >&2; bad=1; } ;;
+		esac
+	done < <(cat "$@" | sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=.*/\1 &/p; s/^# \(CONFIG_[A-Z0-9_]*\) is not set/\1 &/p' |
+		 awk '{ k = $1; sub(/^[^ ]* /, ""); v[k] = $0; if (!(k in o)) o[k] = ++n; ok[o[k]] = k }
+		      END { for (i = 1; i <= n; i++) print v[ok[i]] }')
 	[ $bad = 0 ] || exit 1
 	echo "$inputs" > "$stamp"
 fi

@@ -30,6 +30,11 @@ check)
 demo)
 	sh /demo.sh
 	;;
+bench)
+	echo "CR-BENCH-BEGIN"
+	/kselftest/cr/cr_bench $(arg cr.tests)
+	echo "CR-BENCH-END"
+	;;
 *)
 	echo "Checkpoint/restart test guest. Tests: /kselftest; demo: sh /demo.sh"
 	setsid cttyhack sh
