@@ -187,17 +187,13 @@ out:
 	return s;
 }
 
-/* Namespaces a task may not create: CR_NOT_YET ones are left to the walker. */
-#define CR_NS_UNSUPPORTED (CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUSER | \
-			   CLONE_NEWCGROUP | CLONE_NEWTIME)
-
 /* The first namespace in @clone_flags that c/r will not support, or NULL. */
 const char *cr_clone_unsupported(u64 clone_flags)
 {
 	static const struct {
 		u64 flag;
 		const char *name;
-	} ns[] = {
+	} ns[] = {	/* UTS, IPC and PID namespaces are planned */
 		{ CLONE_NEWNS, "CLONE_NEWNS" },
 		{ CLONE_NEWNET, "CLONE_NEWNET" },
 		{ CLONE_NEWUSER, "CLONE_NEWUSER" },
@@ -206,8 +202,6 @@ const char *cr_clone_unsupported(u64 clone_flags)
 	};
 	unsigned int i;
 
-	if (likely(!(clone_flags & CR_NS_UNSUPPORTED)))
-		return NULL;
 	for (i = 0; i < ARRAY_SIZE(ns); i++)
 		if (clone_flags & ns[i].flag)
 			return ns[i].name;
