@@ -22,6 +22,7 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/pagewalk.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -110,6 +111,7 @@ static int cr_snap_mm(struct cr_ctx *ctx, struct task_struct *t,
 	s->rec.start_brk = mm->start_brk;
 	s->rec.brk = mm->brk;
 	s->rec.start_stack = mm->start_stack;
+	s->rec.dumpable = get_dumpable(mm);
 	spin_lock(&mm->arg_lock);
 	s->rec.arg_start = mm->arg_start;
 	s->rec.arg_end = mm->arg_end;
@@ -345,7 +347,7 @@ static int cr_check_mm_rec(struct cr_ctx *ctx, const struct cr_mm *r,
 	    !cr_user_range(r->arg_start, r->arg_end) ||
 	    !cr_user_range(r->env_start, r->env_end) ||
 	    r->start_stack >= TASK_SIZE || !PAGE_ALIGNED(r->vdso) ||
-	    r->vdso >= TASK_SIZE)
+	    r->vdso >= TASK_SIZE || r->dumpable > SUID_DUMP_ROOT)
 		return cr_err(ctx, -EINVAL, "bad mm record");
 	return 0;
 }
@@ -516,6 +518,13 @@ int cr_restore_mm(struct cr_ctx *ctx, u32 objref)
 	BUILD_BUG_ON(sizeof(mm->saved_auxv) != AT_VECTOR_SIZE * sizeof(u64));
 	memcpy(mm->saved_auxv, auxv, sizeof(mm->saved_auxv));
 	mmap_write_unlock(mm);
+	/*
+	 * The new mm is as dumpable as the restarter's. Only make it less so:
+	 * a task that may not be ptraced by its user must stay that way.
+	 */
+	if (rec->dumpable != SUID_DUMP_USER ||
+	    get_dumpable(mm) == SUID_DUMP_USER)
+		set_dumpable(mm, rec->dumpable);
 
 	err = cr_obj_insert(ctx, objref, CR_OBJ_MM, mm);
 out:

@@ -167,6 +167,9 @@ int cr_write_sighand(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
 int cr_restore_sighand(struct cr_ctx *ctx, u32 objref);
 int cr_write_thread(struct cr_ctx *ctx, struct task_struct *t);
 int cr_restore_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc);
+int cr_write_signal(struct cr_ctx *ctx, struct task_struct *t);
+int cr_restore_signal(struct cr_ctx *ctx);
+bool cr_sched_policy_supported(unsigned int policy);
 
 /* fs/checkpoint.c */
 int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,

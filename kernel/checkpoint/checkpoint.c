@@ -79,22 +79,16 @@ static const char *cr_task_unsupported(struct task_struct *t)
 		return "shares its cwd and root";
 	if (cr_sighand_shared(t))
 		return "shares its signal handlers";
-	if (hrtimer_active(&sig->real_timer) ||
-	    READ_ONCE(sig->it[CPUCLOCK_PROF].expires) ||
-	    READ_ONCE(sig->it[CPUCLOCK_VIRT].expires) ||
-	    !hlist_empty(&sig->posix_timers))
-		return "has armed timers";
-	if (!sigisemptyset(&t->pending.signal) ||
-	    !sigisemptyset(&sig->shared_pending.signal))
-		return "has pending signals";
+	if (!hlist_empty(&sig->posix_timers))
+		return "has POSIX timers";
 #ifdef CONFIG_SECCOMP
 	if (t->seccomp.mode != SECCOMP_MODE_DISABLED)
 		return "uses seccomp";
 #endif
-	if (t->pdeath_signal || sig->is_child_subreaper)
-		return "has a parent-death signal or is a subreaper";
-	if (t->policy != SCHED_NORMAL || task_nice(t))
-		return "has a scheduling policy or nice value";
+	if (!cr_sched_policy_supported(t->policy))
+		return "has a scheduling policy c/r does not support";
+	if (t->flags & (PF_MCE_PROCESS | PF_MEMALLOC_NOIO | PF_LOCAL_THROTTLE))
+		return "has a machine-check policy or is an I/O flusher";
 	return cr_arch_task_unsupported(t);
 }
 
@@ -253,7 +247,8 @@ static int cr_write_task(struct cr_ctx *ctx, struct task_struct *t)
 	      cr_write_files(ctx, t, rec->files) ?:
 	      cr_write_fs(ctx, t, rec->fs) ?:
 	      cr_write_sighand(ctx, t, rec->sighand) ?:
-	      cr_write_thread(ctx, t);
+	      cr_write_thread(ctx, t) ?:
+	      cr_write_signal(ctx, t);
 out:
 	kfree(groups);
 	kfree(rec);

@@ -164,7 +164,8 @@ static int cr_restore_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	      cr_restore_files(ctx, rec->files) ?:
 	      cr_restore_fs(ctx, rec->fs) ?:
 	      cr_restore_sighand(ctx, rec->sighand) ?:
-	      cr_restore_thread(ctx, tc);
+	      cr_restore_thread(ctx, tc) ?:
+	      cr_restore_signal(ctx);
 out:
 	kfree(rec);
 	return err;

@@ -1,19 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Checkpoint/restart of signal handlers and of the per-thread state around
- * them: the blocked mask, sigaltstack, the syscall restart block, and the
- * user pointers a thread registers with the kernel (rseq, robust futex list,
- * clear_child_tid).
+ * Checkpoint/restart of signal handlers and of the state around them:
+ * pending signals, interval timers, and per thread the blocked mask,
+ * sigaltstack, the syscall restart block, the scheduling policy, and the
+ * user pointers a thread registers with the kernel (rseq, robust futex
+ * list, clear_child_tid).
+ *
+ * Pending signals are queued again at restart by the restored task to
+ * itself, with their siginfo, as rt_tgsigqueueinfo() lets any task do.
  */
 #include <linux/checkpoint.h>
 #include <linux/hrtimer.h>
 #include <linux/rseq.h>
+#include <linux/security.h>
+#include <linux/sched/prio.h>
+#include <linux/sched/rt.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/futex.h>
 #include <linux/sched/task_stack.h>
+#include <linux/time.h>
+#include <uapi/linux/sched/types.h>
 #include <asm/syscall.h>
 
 int cr_write_sighand(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
@@ -163,6 +172,157 @@ static int cr_restore_restart_block(struct cr_ctx *ctx,
 	return cr_err(ctx, -EINVAL, "bad syscall restart block");
 }
 
+static unsigned int cr_count_pending(struct sigpending *p, sigset_t *bare)
+{
+	struct sigqueue *q;
+	unsigned int n = 0;
+	int sig;
+
+	*bare = p->signal;
+	list_for_each_entry(q, &p->list, list) {
+		sigdelset(bare, q->info.si_signo);
+		n++;
+	}
+	for (sig = 1; sig <= _NSIG; sig++)
+		n += sigismember(bare, sig);
+	return n;
+}
+
+/*
+ * The signals pending for @t (@shared: for its process), in queue order,
+ * in a new array *@out of *@nr entries.
+ */
+static int cr_save_pending(struct task_struct *t, bool shared,
+			   struct cr_siginfo **out, u32 *nr)
+{
+	struct cr_siginfo *s = NULL;
+	unsigned int n, size = 0;
+	struct sigpending *p;
+	struct sigqueue *q;
+	unsigned long flags;
+	sigset_t bare;
+	int sig;
+
+	BUILD_BUG_ON(sizeof(*s) != sizeof(siginfo_t));
+	for (;;) {
+		if (!lock_task_sighand(t, &flags)) {
+			kvfree(s);
+			return -ESRCH;
+		}
+		p = shared ? &t->signal->shared_pending : &t->pending;
+		n = cr_count_pending(p, &bare);
+		if (n <= size)
+			break;
+		/* Signals still come to a parked task: count again. */
+		unlock_task_sighand(t, &flags);
+		kvfree(s);
+		size = n;
+		s = kvcalloc(size, sizeof(*s), GFP_KERNEL);
+		if (!s)
+			return -ENOMEM;
+	}
+	n = 0;
+	list_for_each_entry(q, &p->list, list)
+		copy_siginfo_to_external((siginfo_t *)&s[n++], &q->info);
+	for (sig = 1; sig <= _NSIG; sig++) {
+		kernel_siginfo_t info;
+
+		if (!sigismember(&bare, sig))
+			continue;
+		clear_siginfo(&info);
+		info.si_signo = sig;
+		info.si_code = SI_USER;
+		copy_siginfo_to_external((siginfo_t *)&s[n++], &info);
+	}
+	unlock_task_sighand(t, &flags);
+	*out = s;
+	*nr = n;
+	return 0;
+}
+
+/* Queue @nr saved signals to current, or to its process if @shared. */
+static int cr_restore_pending(struct cr_ctx *ctx, u32 nr, size_t extra,
+			      bool shared)
+{
+	struct cr_siginfo s;
+	kernel_siginfo_t info;
+	unsigned int i;
+	int sig, err;
+
+	if (extra != (size_t)nr * sizeof(s))
+		return cr_err(ctx, -EINVAL, "bad pending signal count %u", nr);
+	for (i = 0; i < nr; i++) {
+		err = cr_read(ctx, &s, sizeof(s));
+		if (err)
+			return err;
+		memcpy(&info, &s, sizeof(info));
+		sig = info.si_signo;
+		if (sig < 1 || !valid_signal(sig) || sig == SIGKILL ||
+		    memchr_inv((char *)&s + sizeof(info), 0,
+			       sizeof(s) - sizeof(info)))
+			return cr_err(ctx, -EINVAL, "bad pending signal %d", sig);
+		err = do_send_sig_info(sig, &info, current,
+				       shared ? PIDTYPE_TGID : PIDTYPE_PID);
+		if (err)
+			return cr_err(ctx, err, "cannot queue signal %d", sig);
+	}
+	return 0;
+}
+
+static const u32 cr_sched_policies[] = {
+	SCHED_NORMAL, SCHED_BATCH, SCHED_IDLE, SCHED_FIFO, SCHED_RR,
+};
+
+/* The scheduling policies c/r saves; the others are refused. */
+bool cr_sched_policy_supported(unsigned int policy)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cr_sched_policies); i++)
+		if (policy == cr_sched_policies[i])
+			return true;
+	return false;
+}
+
+/* As sched_setattr(2) and prctl(2) would, with their permission checks. */
+static int cr_restore_sched(struct cr_ctx *ctx, const struct cr_thread *rec)
+{
+	struct sched_attr attr = {
+		.size = sizeof(attr),
+		.sched_policy = rec->sched_policy,
+		.sched_nice = rec->sched_nice,
+		.sched_priority = rec->sched_priority,
+	};
+	int err;
+
+	if (!cr_sched_policy_supported(rec->sched_policy) ||
+	    (rec->sched_flags & ~CR_SCHED_RESET_ON_FORK) ||
+	    rec->sched_nice < MIN_NICE || rec->sched_nice > MAX_NICE ||
+	    (rec->pdeath_signal && !valid_signal(rec->pdeath_signal)) ||
+	    rec->pdeath_signal < 0)
+		return cr_err(ctx, -EINVAL, "bad scheduling or prctl state");
+	if (rec->sched_flags & CR_SCHED_RESET_ON_FORK)
+		attr.sched_flags = SCHED_FLAG_RESET_ON_FORK;
+	/* As setpriority(2): sched_setattr() sets it for fair policies only. */
+	err = -EACCES;
+	if (rec->sched_nice >= task_nice(current) ||
+	    can_nice(current, rec->sched_nice))
+		err = security_task_setnice(current, rec->sched_nice);
+	if (!err) {
+		set_user_nice(current, rec->sched_nice);
+		err = sched_setattr(current, &attr);
+	}
+	if (err)
+		return cr_err(ctx, err,
+			      "cannot set scheduling policy %u, nice %d, priority %u",
+			      rec->sched_policy, rec->sched_nice,
+			      rec->sched_priority);
+	if (!rt_or_dl_task_policy(current))
+		current->timer_slack_ns = rec->timer_slack_ns;
+	current->pdeath_signal = rec->pdeath_signal;
+	return 0;
+}
+
 int cr_write_thread(struct cr_ctx *ctx, struct task_struct *t)
 {
 	struct cr_thread rec = {
@@ -174,7 +334,14 @@ int cr_write_thread(struct cr_ctx *ctx, struct task_struct *t)
 		.sas_ss_size = t->sas_ss_size,
 		.sas_ss_flags = t->sas_ss_flags,
 		.clear_child_tid = (unsigned long)t->clear_child_tid,
+		.sched_policy = t->policy,
+		.sched_nice = task_nice(t),
+		.sched_priority = t->rt_priority,
+		.sched_flags = t->sched_reset_on_fork ? CR_SCHED_RESET_ON_FORK : 0,
+		.timer_slack_ns = t->timer_slack_ns,
+		.pdeath_signal = t->pdeath_signal,
 	};
+	struct cr_siginfo *pending = NULL;
 	int err;
 
 #ifdef CONFIG_RSEQ
@@ -197,7 +364,10 @@ int cr_write_thread(struct cr_ctx *ctx, struct task_struct *t)
 		rec.restore_sigmask = 0;
 
 	err = cr_save_restart_block(ctx, t, &rec.restart) ?:
-	      cr_write_rec(ctx, CR_THREAD, &rec, sizeof(rec), NULL, 0);
+	      cr_save_pending(t, false, &pending, &rec.nr_pending) ?:
+	      cr_write_rec(ctx, CR_THREAD, &rec, sizeof(rec), pending,
+			   rec.nr_pending * sizeof(*pending));
+	kvfree(pending);
 	return err ?: cr_arch_write_thread(ctx, t);
 }
 
@@ -223,10 +393,11 @@ static int cr_restore_rseq(struct cr_ctx *ctx, const struct cr_thread *rec)
 int cr_restore_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
 	struct cr_thread rec;
+	size_t extra;
 	sigset_t set;
 	int err;
 
-	err = cr_read_rec(ctx, CR_THREAD, &rec, sizeof(rec));
+	err = cr_read_rec_var(ctx, CR_THREAD, &rec, sizeof(rec), &extra);
 	if (err)
 		return err;
 	if (rec.sas_ss_flags & ~(SS_AUTODISARM | SS_DISABLE))
@@ -250,7 +421,68 @@ int cr_restore_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 #ifdef CONFIG_FUTEX
 	current->robust_list = u64_to_user_ptr(rec.robust_list);
 #endif
-	return cr_restore_rseq(ctx, &rec) ?:
+	return cr_restore_pending(ctx, rec.nr_pending, extra, false) ?:
+	       cr_restore_sched(ctx, &rec) ?:
+	       cr_restore_rseq(ctx, &rec) ?:
 	       cr_restore_restart_block(ctx, &rec.restart) ?:
 	       cr_arch_read_thread(ctx, tc);
+}
+
+/* The process-wide state of @t's signal_struct, after its threads. */
+int cr_write_signal(struct cr_ctx *ctx, struct task_struct *t)
+{
+	struct cr_siginfo *pending = NULL;
+	struct cr_signal rec = {};
+	struct itimerspec64 v;
+	int which, err = 0;
+
+	read_lock(&tasklist_lock);	/* keeps t->sighand */
+	if (!rcu_access_pointer(t->sighand))
+		err = -ESRCH;
+	for (which = 0; !err && which < ARRAY_SIZE(rec.itimer); which++) {
+		err = do_getitimer_task(t, which, &v);
+		rec.itimer[which].value_ns = timespec64_to_ns(&v.it_value);
+		rec.itimer[which].interval_ns = timespec64_to_ns(&v.it_interval);
+	}
+	if (t->signal->is_child_subreaper)
+		rec.flags |= CR_SIGNAL_CHILD_SUBREAPER;
+	read_unlock(&tasklist_lock);
+	if (err)
+		return cr_err(ctx, err, "pid %d has exited", task_pid_vnr(t));
+
+	err = cr_save_pending(t, true, &pending, &rec.nr_pending) ?:
+	      cr_write_rec(ctx, CR_SIGNAL, &rec, sizeof(rec), pending,
+			   rec.nr_pending * sizeof(*pending));
+	kvfree(pending);
+	return err;
+}
+
+int cr_restore_signal(struct cr_ctx *ctx)
+{
+	struct itimerspec64 v;
+	struct cr_signal rec;
+	size_t extra;
+	int which, err;
+
+	BUILD_BUG_ON(ITIMER_REAL != 0 || ITIMER_VIRTUAL != 1 || ITIMER_PROF != 2);
+	err = cr_read_rec_var(ctx, CR_SIGNAL, &rec, sizeof(rec), &extra);
+	if (err)
+		return err;
+	if (rec.flags & ~CR_SIGNAL_CHILD_SUBREAPER)
+		return cr_err(ctx, -EINVAL, "bad signal record");
+	for (which = 0; which < ARRAY_SIZE(rec.itimer); which++) {
+		const struct cr_itimer *it = &rec.itimer[which];
+
+		if (it->value_ns > KTIME_MAX || it->interval_ns > KTIME_MAX)
+			return cr_err(ctx, -EINVAL, "bad interval timer %d", which);
+		v.it_value = ns_to_timespec64(it->value_ns);
+		v.it_interval = ns_to_timespec64(it->interval_ns);
+		err = do_setitimer(which, &v, NULL);
+		if (err)
+			return cr_err(ctx, err, "cannot set interval timer %d",
+				      which);
+	}
+	current->signal->is_child_subreaper =
+		!!(rec.flags & CR_SIGNAL_CHILD_SUBREAPER);
+	return cr_restore_pending(ctx, rec.nr_pending, extra, true);
 }

@@ -51,10 +51,11 @@ enum cr_type {
 	CR_FDTABLE,		/* struct cr_fdtable, cr_fd[nr_fds] */
 	CR_FS,			/* struct cr_fs, path of cwd */
 	CR_SIGHAND,		/* struct cr_sighand */
+	CR_SIGNAL,		/* struct cr_signal, cr_siginfo[nr_pending] */
 	CR_MM,			/* struct cr_mm, __u64 auxv[nr_auxv] */
 	CR_VMA,			/* struct cr_vma */
 	CR_PAGES,		/* struct cr_pages, nr * page_size bytes */
-	CR_THREAD,		/* struct cr_thread */
+	CR_THREAD,		/* struct cr_thread, cr_siginfo[nr_pending] */
 	CR_REGS,		/* struct cr_regs_x86_64 */
 	CR_XSTATE,		/* XSAVE buffer, standard (uncompacted) format */
 	CR_TRAILER,		/* struct cr_trailer */
@@ -199,6 +200,8 @@ struct cr_mm {
 	__u64	vdso;		/* address of the vDSO text, 0: none */
 	__u32	exe_file;	/* objref of the CR_FILE behind /proc/pid/exe */
 	__u32	nr_auxv;	/* __u64 auxv words after this struct */
+	__u32	dumpable;	/* SUID_DUMP_*, as PR_GET_DUMPABLE tells */
+	__u32	pad;
 };
 
 /* cr_vma.flags */
@@ -239,9 +242,21 @@ struct cr_restart_block {
 	__u64	rmtp;		/* user pointer for the remaining time, or 0 */
 };
 
+/*
+ * A pending signal: a siginfo_t as rt_tgsigqueueinfo() takes it, in the
+ * order the signals were queued. A standard signal pending without a
+ * queued siginfo is saved as SI_USER from pid 0, as it would be delivered.
+ */
+struct cr_siginfo {
+	__u64	raw[16];
+};
+
+/* cr_thread.sched_flags */
+#define CR_SCHED_RESET_ON_FORK	(1U << 0)
+
 struct cr_thread {
 	__s32	tid;
-	__u32	pad;
+	__u32	nr_pending;	/* struct cr_siginfo follow */
 	__u64	blocked;	/* blocked signals, bit n - 1 for signal n */
 	__u64	saved_sigmask;	/* blocked to restore after sigsuspend() */
 	__u32	restore_sigmask;
@@ -257,6 +272,13 @@ struct cr_thread {
 	__u64	robust_list;
 	__u64	robust_list_len;
 	struct cr_restart_block restart;
+	__u32	sched_policy;	/* SCHED_NORMAL, _BATCH, _IDLE, _FIFO, _RR */
+	__s32	sched_nice;
+	__u32	sched_priority;	/* of a real-time policy */
+	__u32	sched_flags;	/* CR_SCHED_* */
+	__u64	timer_slack_ns;
+	__s32	pdeath_signal;
+	__u32	pad4;
 };
 
 /*
@@ -270,6 +292,26 @@ struct cr_regs_x86_64 {
 	__u64	r9, r8, ax, cx, dx, si, di, orig_ax;
 	__u64	ip, cs, flags, sp, ss, fs_base, gs_base;
 	__u64	ds, es, fs, gs;
+};
+
+struct cr_itimer {
+	__u64	value_ns;	/* time left; 0: disarmed */
+	__u64	interval_ns;
+};
+
+/* cr_signal.flags */
+#define CR_SIGNAL_CHILD_SUBREAPER	(1U << 0)
+
+/*
+ * The process-wide signal state, after the process's threads: the
+ * interval timers (alarm() is ITIMER_REAL) and the signals pending for
+ * the whole process. A timer goes on at restart with the time it had
+ * left; the time between checkpoint and restart does not count.
+ */
+struct cr_signal {
+	struct cr_itimer itimer[3];	/* ITIMER_REAL, _VIRTUAL, _PROF */
+	__u32	flags;		/* CR_SIGNAL_* */
+	__u32	nr_pending;	/* struct cr_siginfo follow */
 };
 
 struct cr_trailer {

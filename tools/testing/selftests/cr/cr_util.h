@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,37 @@ static inline long sys_restart(pid_t pid, int fd, unsigned long flags,
 			       int logfd)
 {
 	return syscall(__NR_restart, pid, fd, flags, logfd);
+}
+
+/*
+ * A restored child can say why it failed: cr_note() appends a line to a
+ * file that cr_notes() reads back for the test's log. The file is opened
+ * only to write, so it is never part of a checkpointed fd table.
+ */
+#define CR_NOTES	"/tmp/cr-notes"
+
+static inline void cr_note(const char *fmt, ...)
+{
+	int fd = open(CR_NOTES, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdprintf(fd, fmt, ap);
+	va_end(ap);
+	close(fd);
+}
+
+static inline const char *cr_notes(void)
+{
+	static char buf[2048];
+	int fd = open(CR_NOTES, O_RDONLY);
+	ssize_t n = fd < 0 ? 0 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	unlink(CR_NOTES);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
 }
 
 /* Child exit codes */
