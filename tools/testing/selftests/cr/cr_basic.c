@@ -109,7 +109,7 @@ TEST(target_goes_on_after_checkpoint)
 		cr_wait_go(f.go);
 		_exit(r == compute(STEPS / 16) ? CR_OK : CR_BAD);
 	}
-	usleep(100000);
+	cr_wait_ready(f.go);
 	ASSERT_EQ(sys_checkpoint(child, f.img, 0, f.logfd), 0)
 		TH_LOG("%s", cr_log(&f));
 	ASSERT_EQ(sys_checkpoint(child, f.img, 0, f.logfd), 0)
@@ -218,7 +218,7 @@ TEST(image_through_pipes)
 		cr_wait_go(f.go);
 		_exit(r == compute(STEPS / 64) ? CR_OK : CR_BAD);
 	}
-	usleep(100000);
+	cr_wait_ready(f.go);
 
 	ASSERT_EQ(pipe(p), 0);
 	reader = pump(p[0], f.img, p[1]);

@@ -90,7 +90,7 @@ TEST(fds_offsets_flags_cwd_umask)
 		cr_wait_go(f.go);
 		_exit(check_fds());
 	}
-	usleep(200000);
+	cr_wait_ready(f.go);
 	restored = cr_checkpoint_restart(&f, child);
 	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
 	cr_go(f.go);

@@ -495,7 +495,7 @@ TEST(marked_task_is_refused_before_quiescing)
 		cr_wait_go(f.go);
 		_exit(CR_OK);
 	}
-	usleep(100000);
+	cr_wait_ready(f.go);
 	ASSERT_EQ(0, kill(child, SIGSTOP));
 	usleep(100000);
 	EXPECT_EQ(-1, sys_checkpoint(child, f.img, 0, f.logfd));
@@ -526,7 +526,7 @@ TEST(restored_task_is_not_marked)
 		cr_wait_go(f.go);
 		_exit(self_agrees() ? CR_OK : CR_BAD);
 	}
-	usleep(100000);
+	cr_wait_ready(f.go);
 	close(make_netlink());	/* the restarter is now marked */
 	EXPECT_STREQ("no: created socket(AF_NETLINK, SOCK_RAW)",
 		     proc_checkpointable(getpid(), state, sizeof(state)));

@@ -153,7 +153,7 @@ TEST(memory_and_layout_survive)
 		cr_wait_go(f.go);
 		_exit(check(&l, stackbuf));
 	}
-	usleep(300000);
+	cr_wait_ready(f.go);
 	strcpy(before, read_maps(child));
 	restored = cr_checkpoint_restart(&f, child);
 	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
@@ -186,7 +186,7 @@ TEST(changed_mapped_file_is_refused)
 		cr_wait_go(f.go);
 		_exit(CR_OK);
 	}
-	usleep(100000);
+	cr_wait_ready(f.go);
 	ASSERT_EQ(cr_checkpoint_kill(&f, child), 0) TH_LOG("%s", cr_log(&f));
 	ASSERT_EQ(write(fd, "changed", 7), 7);
 	close(fd);

@@ -23,7 +23,7 @@ static pid_t waiter(struct cr_files *f)
 		cr_wait_go(f->go);
 		_exit(CR_OK);
 	}
-	usleep(100000);
+	cr_wait_ready(f->go);
 	return child;
 }
 
@@ -242,7 +242,7 @@ TEST(unsupported_state_is_refused_and_target_unharmed)
 		timer_gettime(timer, &its);
 		_exit(its.it_value.tv_sec > 90 ? CR_OK : CR_BAD);
 	}
-	usleep(100000);
+	cr_wait_ready(f.go);
 	EXPECT_EQ(sys_checkpoint(child, f.img, CHECKPOINT_KILL, f.logfd), -1);
 	EXPECT_EQ(errno, EOPNOTSUPP);
 	EXPECT_NE(strstr(cr_log(&f), "has POSIX timers"), NULL)
@@ -270,7 +270,7 @@ TEST(file_replaced_by_fifo_is_refused)
 		cr_wait_go(f.go);
 		_exit(CR_OK);
 	}
-	usleep(100000);
+	cr_wait_ready(f.go);
 	ASSERT_EQ(cr_checkpoint_kill(&f, child), 0) TH_LOG("%s", cr_log(&f));
 	ASSERT_EQ(unlink(data), 0);
 	ASSERT_EQ(mkfifo(data, 0600), 0);

@@ -84,7 +84,7 @@ TEST(handlers_mask_and_altstack_survive)
 		cr_wait_go(f.go);
 		_exit(check());
 	}
-	usleep(200000);
+	cr_wait_ready(f.go);
 	restored = cr_checkpoint_restart(&f, child);
 	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
 	cr_go(f.go);
@@ -92,27 +92,6 @@ TEST(handlers_mask_and_altstack_survive)
 	ASSERT_EQ(kill(restored, SIGUSR1), 0);
 	EXPECT_EQ(cr_wait_exit(restored), CR_OK);
 	cr_files_fini(&f);
-}
-
-/* Checkpoint @child, restart it, let it go: its exit status. */
-static int cr_run(struct __test_metadata *_metadata, struct cr_files *f,
-		  pid_t child)
-{
-	pid_t restored;
-	int ret;
-
-	cr_notes();
-	usleep(200000);
-	restored = cr_checkpoint_restart(f, child);
-	if (restored <= 0) {
-		TH_LOG("restart: %d: %s", restored, cr_log(f));
-		return -1;
-	}
-	cr_go(f->go);
-	ret = cr_wait_exit(restored);
-	if (ret)
-		TH_LOG("the restored child says: %s", cr_notes());
-	return ret;
 }
 
 static pid_t self_pid;
@@ -291,7 +270,7 @@ TEST(alarm_does_not_count_time_between_checkpoint_and_restart)
 		left = alarm(0);
 		_exit(left >= 3 && left <= 4 ? CR_OK : 40 + left);
 	}
-	usleep(200000);
+	cr_wait_ready(f.go);
 	ASSERT_EQ(cr_checkpoint_kill(&f, child), 0) TH_LOG("%s", cr_log(&f));
 	sleep(2);
 	restored = sys_restart(0, f.img, 0, f.logfd);

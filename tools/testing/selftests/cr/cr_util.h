@@ -82,6 +82,15 @@ struct cr_files {
 	int logfd;
 };
 
+/*
+ * "<go>.ready", a directory that the child makes once it is set up and
+ * waits for its go file: making it leaves no fd open in the child.
+ */
+static inline void cr_ready_file(char *buf, size_t len, const char *go)
+{
+	snprintf(buf, len, "%s.ready", go);
+}
+
 static inline void cr_files_init(struct cr_files *f, const char *tag)
 {
 	snprintf(f->image, sizeof(f->image), "/tmp/cr-%s-%d.img", tag, getpid());
@@ -94,6 +103,10 @@ static inline void cr_files_init(struct cr_files *f, const char *tag)
 
 static inline void cr_files_fini(struct cr_files *f)
 {
+	char ready[80];
+
+	cr_ready_file(ready, sizeof(ready), f->go);
+	rmdir(ready);
 	close(f->img);
 	close(f->logfd);
 	unlink(f->image);
@@ -135,15 +148,15 @@ static inline void cr_unmap_shared(void)
 }
 
 /*
- * In a child: keep only fds 0-2, on /dev/null, and no shared memory, so that
- * it is checkpointable.
+ * In a child: keep only fds 0-2, on /dev/null, and the @keep fds from 3 on,
+ * and no shared memory, so that it is checkpointable.
  */
-static inline void cr_child_init(void)
+static inline void cr_child_init_keep(int keep)
 {
 	int fd;
 
 	cr_unmap_shared();
-	syscall(__NR_close_range, 3, ~0U, 0);
+	syscall(__NR_close_range, 3 + keep, ~0U, 0);
 	fd = open("/dev/null", O_RDWR);
 	dup2(fd, 0);
 	dup2(fd, 1);
@@ -152,10 +165,30 @@ static inline void cr_child_init(void)
 		close(fd);
 }
 
+static inline void cr_child_init(void)
+{
+	cr_child_init_keep(0);
+}
+
 static inline void cr_wait_go(const char *go)
 {
+	char ready[80];
+
+	cr_ready_file(ready, sizeof(ready), go);
+	mkdir(ready, 0700);
 	while (access(go, F_OK))
 		usleep(10000);
+}
+
+/* Wait until the child that waits for @go is set up. */
+static inline void cr_wait_ready(const char *go)
+{
+	char ready[80];
+
+	cr_ready_file(ready, sizeof(ready), go);
+	while (access(ready, F_OK))
+		usleep(10000);
+	rmdir(ready);
 }
 
 static inline void cr_go(const char *go)
@@ -207,5 +240,31 @@ static inline int cr_no_children(void)
 {
 	return waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD;
 }
+
+#ifdef TH_LOG
+/*
+ * In a test: let @child set up, checkpoint it, restart it and let it go.
+ * Its exit status, or -1 with the reason in the test's log.
+ */
+static inline int cr_run(struct __test_metadata *_metadata,
+			 struct cr_files *f, pid_t child)
+{
+	pid_t restored;
+	int ret;
+
+	cr_notes();
+	cr_wait_ready(f->go);
+	restored = cr_checkpoint_restart(f, child);
+	if (restored <= 0) {
+		TH_LOG("restart: %d: %s", restored, cr_log(f));
+		return -1;
+	}
+	cr_go(f->go);
+	ret = cr_wait_exit(restored);
+	if (ret)
+		TH_LOG("the restored child says: %s", cr_notes());
+	return ret;
+}
+#endif
 
 #endif /* CR_UTIL_H */
