@@ -2,11 +2,13 @@
 /*
  * Checkpoint/restart of open files, fd tables, and the cwd and umask.
  *
- * Regular files and the memory character devices are reopened by path at
- * restart, with their flags and offset, by the restored task itself and so
- * with the restarter's permissions. Paths are saved as seen from the task's
- * root, and resolved at restart from the restarter's root. Any other kind
- * of open file makes checkpoint() fail with a reason.
+ * Regular files, FIFOs and the memory character devices are reopened by
+ * path at restart, with their flags and offset, by the restored task itself
+ * and so with the restarter's permissions. Paths are saved as seen from the
+ * task's root, and resolved at restart from the restarter's root. Pipes are
+ * made anew. The bytes in flight in a pipe or FIFO are saved with it, and
+ * written back into it at restart; every end of it must be in the image.
+ * Any other kind of open file makes checkpoint() fail with a reason.
  */
 #include <linux/checkpoint.h>
 #include <linux/fcntl.h>
@@ -15,14 +17,24 @@
 #include <linux/filelock.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
+#include <linux/highmem.h>
+#include <linux/magic.h>
 #include <linux/major.h>
 #include <linux/namei.h>
+#include <linux/pipe_fs_i.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 
 /* Open flags kept across restart; the others cannot be set by open(). */
 #define CR_OPEN_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
 			 __O_SYNC | O_DIRECT | O_LARGEFILE | O_NOATIME)
+/* What a pipe's end keeps: O_DIRECT is packet mode. */
+#define CR_PIPE_FLAGS	(O_ACCMODE | O_NONBLOCK | O_DIRECT | O_LARGEFILE)
+
+static bool cr_is_anon_pipe(const struct file *file)
+{
+	return file_inode(file)->i_sb->s_magic == PIPEFS_MAGIC;
+}
 
 /* Why @file cannot be saved, or NULL; @buf has CR_WHY_LEN bytes. */
 static const char *cr_file_unsupported(struct file *file, char *buf)
@@ -34,7 +46,7 @@ static const char *cr_file_unsupported(struct file *file, char *buf)
 		return "an O_PATH file";
 	if (cr_file_support(file, buf) != CR_SUPPORTED)
 		return buf;
-	if (IS_ROOT(file->f_path.dentry) &&
+	if (IS_ROOT(file->f_path.dentry) && !cr_is_anon_pipe(file) &&
 	    file->f_path.dentry != file->f_path.mnt->mnt_root)
 		return "an unnamed file (memfd or shmem)";
 	if (d_unlinked(file->f_path.dentry))
@@ -64,6 +76,148 @@ static char *cr_task_path(struct task_struct *t, const struct path *path,
 	return p;
 }
 
+/* checkpoint: a pipe in the image, and how many of its ends are too. */
+struct cr_pipe_seen {
+	struct list_head	list;
+	struct pipe_inode_info	*pipe;
+	u32			objref;
+	unsigned int		readers, writers;	/* open files */
+};
+
+/* Copy the bytes in @pipe, locked, to a new buffer *@data. */
+static const char *cr_copy_pipe(struct pipe_inode_info *pipe,
+				struct cr_pipe *rec, char **data)
+{
+	unsigned int i;
+	size_t n = 0;
+
+#ifdef CONFIG_WATCH_QUEUE
+	if (pipe->watch_queue)
+		return "a notification pipe";
+#endif
+	for (i = pipe->tail; i != pipe->head; i++) {
+		struct pipe_buffer *buf = pipe_buf(pipe, i);
+
+		if (buf->flags & PIPE_BUF_FLAG_PACKET)
+			return "a packet-mode pipe with data in it";
+		if (buf->offset + buf->len > PAGE_SIZE)
+			return "a pipe with a spliced folio in it";
+		n += buf->len;
+	}
+	if (n > CR_PIPE_DATA_MAX)
+		return "a pipe with more than 1 MiB in it";
+	rec->size = pipe->max_usage << PAGE_SHIFT;
+	rec->nr_bytes = n;
+	if (!n)
+		return NULL;
+	*data = kvmalloc(n, GFP_KERNEL);
+	if (!*data)
+		return "a pipe (out of memory)";
+	for (i = pipe->tail, n = 0; i != pipe->head; i++) {
+		struct pipe_buffer *buf = pipe_buf(pipe, i);
+		void *kaddr;
+
+		if (pipe_buf_confirm(pipe, buf))
+			return "a pipe with unreadable data in it";
+		kaddr = kmap_local_page(buf->page);
+		memcpy(*data + n, kaddr + buf->offset, buf->len);
+		kunmap_local(kaddr);
+		n += buf->len;
+	}
+	return NULL;
+}
+
+/*
+ * Write the pipe behind @file, a pipe's end or a FIFO at @path, unless it
+ * was written already, and count @file as one of its ends.
+ */
+static int cr_write_pipe(struct cr_ctx *ctx, struct task_struct *t,
+			 struct file *file, const char *path, u32 *objref)
+{
+	struct pipe_inode_info *pipe = get_pipe_info(file, false);
+	struct cr_pipe rec = {};
+	struct cr_pipe_seen *seen;
+	struct cr_hdr hdr;
+	char *data = NULL;
+	const char *why;
+	int err;
+
+	if (!pipe)
+		return -EINVAL;
+	list_for_each_entry(seen, &ctx->pipes, list)
+		if (seen->pipe == pipe)
+			goto count;
+
+	seen = kzalloc(sizeof(*seen), GFP_KERNEL);
+	if (!seen)
+		return -ENOMEM;
+	seen->pipe = pipe;
+	list_add_tail(&seen->list, &ctx->pipes);
+	pipe_lock(pipe);
+	why = cr_copy_pipe(pipe, &rec, &data);
+	pipe_unlock(pipe);
+	if (why) {
+		err = cr_err(ctx, -EOPNOTSUPP, "pid %d has %s open (not supported)",
+			     task_pid_vnr(t), why);
+		goto out;
+	}
+	rec.kind = path ? CR_PIPE_FIFO : CR_PIPE_ANON;
+	rec.path_len = path ? strlen(path) + 1 : 0;
+	hdr.type = CR_PIPE;
+	hdr.len = sizeof(rec) + rec.path_len + rec.nr_bytes;
+	err = cr_obj_add(ctx, pipe, CR_OBJ_PIPE, &rec.objref) ?:
+	      cr_write(ctx, &hdr, sizeof(hdr)) ?:
+	      cr_write(ctx, &rec, sizeof(rec)) ?:
+	      cr_write(ctx, path, rec.path_len) ?:
+	      cr_write(ctx, data, rec.nr_bytes);
+	seen->objref = rec.objref;
+	if (err)
+		goto out;
+count:
+	/* pipe(2) makes one file per end; open("/proc/pid/fd/N") more. */
+	if (!path && ((seen->readers && (file->f_mode & FMODE_READ)) ||
+		      (seen->writers && (file->f_mode & FMODE_WRITE))))
+		return cr_err(ctx, -EOPNOTSUPP,
+			      "pid %d has a pipe's end opened twice (not supported)",
+			      task_pid_vnr(t));
+	seen->readers += !!(file->f_mode & FMODE_READ);
+	seen->writers += !!(file->f_mode & FMODE_WRITE);
+	*objref = seen->objref;
+	err = 0;
+out:
+	kvfree(data);
+	return err;
+}
+
+/*
+ * Once every task is written: a pipe with an end outside the image would
+ * lose the bytes that end reads or writes after checkpoint.
+ */
+int cr_check_pipes(struct cr_ctx *ctx)
+{
+	struct cr_pipe_seen *seen;
+	bool outside;
+
+	list_for_each_entry(seen, &ctx->pipes, list) {
+		pipe_lock(seen->pipe);
+		outside = seen->pipe->readers != seen->readers ||
+			  seen->pipe->writers != seen->writers;
+		pipe_unlock(seen->pipe);
+		if (outside)
+			return cr_err(ctx, -EOPNOTSUPP,
+				      "a pipe or FIFO has an end open outside the checkpointed tasks (not supported)");
+	}
+	return 0;
+}
+
+void cr_release_pipes(struct cr_ctx *ctx)
+{
+	struct cr_pipe_seen *seen, *tmp;
+
+	list_for_each_entry_safe(seen, tmp, &ctx->pipes, list)
+		kfree(seen);
+}
+
 /*
  * Write @file as an object, unless it was written already; *@objref is its
  * objref. A @mapped file must not change before restart, or the pages of
@@ -90,15 +244,27 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 	buf = __getname();
 	if (!buf)
 		return -ENOMEM;
-	path = cr_task_path(t, &file->f_path, buf);
-	if (IS_ERR_OR_NULL(path)) {
-		err = cr_err(ctx, path ? PTR_ERR(path) : -EOPNOTSUPP,
-			     "pid %d has a file open outside its root",
-			     task_pid_vnr(t));
-		goto out;
+	path = NULL;
+	if (!cr_is_anon_pipe(file)) {
+		path = cr_task_path(t, &file->f_path, buf);
+		if (IS_ERR_OR_NULL(path)) {
+			err = cr_err(ctx, path ? PTR_ERR(path) : -EOPNOTSUPP,
+				     "pid %d has a file open outside its root",
+				     task_pid_vnr(t));
+			goto out;
+		}
 	}
 
-	rec.kind = S_ISREG(inode->i_mode) ? CR_FILE_REG : CR_FILE_CHR;
+	if (S_ISFIFO(inode->i_mode)) {
+		rec.kind = path ? CR_FILE_FIFO : CR_FILE_PIPE;
+		err = cr_write_pipe(ctx, t, file, path, &rec.pipe);
+		if (err)
+			goto out;
+	} else if (S_ISDIR(inode->i_mode)) {
+		rec.kind = CR_FILE_DIR;
+	} else {
+		rec.kind = S_ISREG(inode->i_mode) ? CR_FILE_REG : CR_FILE_CHR;
+	}
 	rec.flags = file->f_flags & CR_OPEN_FLAGS;
 	rec.mode = inode->i_mode;
 	rec.mapped = mapped;
@@ -107,7 +273,7 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 	rec.mtime_sec = mtime.tv_sec;
 	rec.mtime_nsec = mtime.tv_nsec;
 	rec.rdev = new_encode_dev(inode->i_rdev);
-	rec.path_len = strlen(path) + 1;
+	rec.path_len = path ? strlen(path) + 1 : 0;
 	err = cr_obj_add(ctx, file, CR_OBJ_FILE, &rec.objref);
 	if (!err)
 		err = cr_write_rec(ctx, CR_FILE, &rec, sizeof(rec), path,
@@ -122,6 +288,10 @@ static bool cr_same_kind(struct inode *inode, const struct cr_file *rec)
 {
 	if (rec->kind == CR_FILE_REG)
 		return S_ISREG(inode->i_mode);
+	if (rec->kind == CR_FILE_FIFO)
+		return S_ISFIFO(inode->i_mode);
+	if (rec->kind == CR_FILE_DIR)
+		return S_ISDIR(inode->i_mode);
 	return S_ISCHR(inode->i_mode) && cr_chrdev_supported(inode->i_rdev) &&
 	       new_encode_dev(inode->i_rdev) == rec->rdev;
 }
@@ -162,13 +332,190 @@ static int cr_check_reopened(struct cr_ctx *ctx, struct file *file,
 	     mtime.tv_nsec != rec->mtime_nsec))
 		return cr_err(ctx, -ESTALE, "mapped file %s changed since checkpoint",
 			      path);
-	if (rec->kind == CR_FILE_REG && rec->pos) {
+	/* A directory's position is what its llseek() takes back. */
+	if ((rec->kind == CR_FILE_REG || rec->kind == CR_FILE_DIR) && rec->pos) {
 		loff_t pos = vfs_llseek(file, rec->pos, SEEK_SET);
 
 		if (pos != rec->pos)
 			return cr_err(ctx, pos < 0 ? pos : -EINVAL,
 				      "cannot seek %s to %llu", path, rec->pos);
 	}
+	return 0;
+}
+
+/* restart: a pipe's two ends, or a FIFO held open for reading and writing */
+struct cr_pipe_ends {
+	struct file	*end[2];	/* read, write; a FIFO: end[0] only */
+	bool		used[2];	/* a CR_FILE took the end */
+};
+
+void cr_put_pipe_ends(void *ptr)
+{
+	struct cr_pipe_ends *e = ptr;
+
+	if (e->end[0])
+		fput(e->end[0]);
+	if (e->end[1])
+		fput(e->end[1]);
+	kfree(e);
+}
+
+/* Open the FIFO at @path for the restart, as nobody else may have it open. */
+static int cr_open_fifo(struct cr_ctx *ctx, const char *path, struct file **fifo)
+{
+	struct pipe_inode_info *pipe;
+	struct file *file;
+	struct path p;
+	bool busy;
+	int err;
+
+	/* Not a FIFO: opening a device could have side effects. */
+	err = kern_path(path, 0, &p);
+	if (err)
+		return cr_err(ctx, err, "cannot open FIFO %s", path);
+	if (!S_ISFIFO(d_inode(p.dentry)->i_mode))
+		err = cr_err(ctx, -EINVAL, "%s is no longer a FIFO", path);
+	path_put(&p);
+	if (err)
+		return err;
+	file = filp_open(path, O_RDWR | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY, 0);
+	if (IS_ERR(file))
+		return cr_err(ctx, PTR_ERR(file), "cannot open FIFO %s", path);
+	*fifo = file;
+	pipe = get_pipe_info(file, false);
+	if (!pipe)
+		return cr_err(ctx, -EINVAL, "%s is no longer a FIFO", path);
+	pipe_lock(pipe);
+	busy = pipe->readers != 1 || pipe->writers != 1 ||
+	       pipe->head != pipe->tail;
+	pipe_unlock(pipe);
+	if (busy)
+		return cr_err(ctx, -EBUSY, "FIFO %s is in use", path);
+	return 0;
+}
+
+/* Give the new pipe behind @wr its size and the bytes that were in it. */
+static int cr_fill_pipe(struct cr_ctx *ctx, struct file *wr,
+			const struct cr_pipe *rec)
+{
+	struct pipe_inode_info *pipe = get_pipe_info(wr, false);
+	u32 left = rec->nr_bytes;
+	void *buf;
+	long ret;
+	int err = 0;
+
+	if ((pipe->max_usage << PAGE_SHIFT) != rec->size) {
+		ret = pipe_fcntl(wr, F_SETPIPE_SZ, rec->size);
+		if (ret != rec->size)
+			return cr_err(ctx, ret < 0 ? ret : -EINVAL,
+				      "cannot make a pipe of %u bytes", rec->size);
+	}
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	while (!err && left) {
+		size_t n = min_t(size_t, left, PAGE_SIZE);
+		loff_t pos = 0;
+
+		err = cr_read(ctx, buf, n);
+		if (err)
+			break;
+		ret = kernel_write(wr, buf, n, &pos);
+		if (ret != n)
+			err = cr_err(ctx, ret < 0 ? ret : -EIO,
+				     "cannot refill a pipe");
+		left -= n;
+	}
+	kfree(buf);
+	return err;
+}
+
+/* A CR_PIPE record, whose header has been read: make the pipe. */
+int cr_restore_pipe(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+{
+	struct cr_pipe_ends *e;
+	struct cr_pipe rec;
+	char *path = NULL;
+	bool fifo;
+	int err;
+
+	if (hdr->len < sizeof(rec))
+		return cr_err(ctx, -EINVAL, "pipe record too short");
+	err = cr_read(ctx, &rec, sizeof(rec));
+	if (err)
+		return err;
+	fifo = rec.kind == CR_PIPE_FIFO;
+	if ((rec.kind != CR_PIPE_ANON && !fifo) || fifo != !!rec.path_len ||
+	    !rec.size ||
+	    rec.nr_bytes > min(rec.size, CR_PIPE_DATA_MAX) ||
+	    hdr->len - sizeof(rec) != (size_t)rec.path_len + rec.nr_bytes)
+		return cr_err(ctx, -EINVAL, "bad pipe record");
+	if (rec.path_len) {
+		path = cr_read_path(ctx, rec.path_len, rec.path_len);
+		if (IS_ERR(path))
+			return PTR_ERR(path);
+	}
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e) {
+		kfree(path);
+		return -ENOMEM;
+	}
+	if (path)
+		err = cr_open_fifo(ctx, path, &e->end[0]);
+	else
+		err = create_pipe_files(e->end, O_NONBLOCK);
+	if (!err)
+		err = cr_fill_pipe(ctx, e->end[path ? 0 : 1], &rec) ?:
+		      cr_obj_insert(ctx, rec.objref, CR_OBJ_PIPE, e);
+	if (err)
+		cr_put_pipe_ends(e);
+	kfree(path);
+	return err;
+}
+
+/* Set @file's O_NONBLOCK and O_DIRECT (a pipe's packet mode) as @flags. */
+static void cr_set_pipe_flags(struct file *file, u32 flags)
+{
+	spin_lock(&file->f_lock);
+	file->f_flags = (file->f_flags & ~(O_NONBLOCK | O_DIRECT)) |
+			(flags & (O_NONBLOCK | O_DIRECT));
+	spin_unlock(&file->f_lock);
+}
+
+/* A pipe's end: the read or write end made with its CR_PIPE. */
+static int cr_restore_pipe_end(struct cr_ctx *ctx, const struct cr_file *rec,
+			       size_t extra)
+{
+	struct cr_pipe_ends *e;
+	struct file *file;
+	int end, err;
+
+	end = (rec->flags & O_ACCMODE) == O_WRONLY;
+	if (extra || rec->path_len || (rec->flags & ~CR_PIPE_FLAGS) ||
+	    ((rec->flags & O_ACCMODE) != O_RDONLY && !end))
+		return cr_err(ctx, -EINVAL, "bad pipe end record");
+	e = cr_obj_find(ctx, rec->pipe, CR_OBJ_PIPE);
+	if (!e || !e->end[1] || e->used[end])
+		return cr_err(ctx, -EINVAL, "bad pipe end record");
+	e->used[end] = true;
+	file = get_file(e->end[end]);
+	cr_set_pipe_flags(file, rec->flags);
+	err = cr_obj_insert(ctx, rec->objref, CR_OBJ_FILE, file);
+	if (err)
+		fput(file);
+	return err;
+}
+
+/* A FIFO reopened by path must be the FIFO its CR_PIPE opened. */
+static int cr_check_fifo(struct cr_ctx *ctx, struct file *file,
+			 const struct cr_file *rec, const char *path)
+{
+	struct cr_pipe_ends *e = cr_obj_find(ctx, rec->pipe, CR_OBJ_PIPE);
+
+	if (!e || e->end[1] ||
+	    get_pipe_info(file, false) != get_pipe_info(e->end[0], false))
+		return cr_err(ctx, -EINVAL, "FIFO %s is not the one saved", path);
+	cr_set_pipe_flags(file, rec->flags);
 	return 0;
 }
 
@@ -185,13 +532,16 @@ int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 	err = cr_read(ctx, &rec, sizeof(rec));
 	if (err)
 		return err;
+	if (rec.kind == CR_FILE_PIPE)
+		return cr_restore_pipe_end(ctx, &rec, hdr->len - sizeof(rec));
 	path = cr_read_path(ctx, rec.path_len, hdr->len - sizeof(rec));
 	if (IS_ERR(path))
 		return PTR_ERR(path);
 
 	err = -EINVAL;
-	if ((rec.kind != CR_FILE_REG && rec.kind != CR_FILE_CHR) ||
-	    (rec.flags & ~CR_OPEN_FLAGS) || rec.mapped > 1) {
+	if (rec.kind < CR_FILE_REG || rec.kind > CR_FILE_DIR ||
+	    (rec.flags & ~CR_OPEN_FLAGS) || rec.mapped > 1 ||
+	    (rec.mapped && rec.kind != CR_FILE_REG)) {
 		cr_err(ctx, err, "bad file record for %s", path);
 		goto out;
 	}
@@ -209,6 +559,8 @@ int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 		spin_unlock(&file->f_lock);
 	}
 	err = cr_check_reopened(ctx, file, &rec, path);
+	if (!err && rec.kind == CR_FILE_FIFO)
+		err = cr_check_fifo(ctx, file, &rec, path);
 	if (!err)
 		err = cr_obj_insert(ctx, rec.objref, CR_OBJ_FILE, file);
 	if (err)

@@ -59,6 +59,7 @@ enum cr_obj_type {
 	CR_OBJ_FILES,
 	CR_OBJ_FS,
 	CR_OBJ_SIGHAND,
+	CR_OBJ_PIPE,
 };
 
 struct cr_ctx {
@@ -79,6 +80,7 @@ struct cr_ctx {
 	struct xarray		objs;
 	u32			last_objref;
 	bool			in_task;	/* restart: objects may come */
+	struct list_head	pipes;		/* checkpoint: their ends */
 
 	struct cr_task_ctx	*tasks;
 	unsigned int		nr_tasks;
@@ -179,6 +181,10 @@ int cr_write_files(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
 int cr_restore_files(struct cr_ctx *ctx, u32 objref);
 int cr_write_fs(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
 int cr_restore_fs(struct cr_ctx *ctx, u32 objref);
+int cr_restore_pipe(struct cr_ctx *ctx, const struct cr_hdr *hdr);
+int cr_check_pipes(struct cr_ctx *ctx);
+void cr_release_pipes(struct cr_ctx *ctx);
+void cr_put_pipe_ends(void *ends);
 
 /* mm/checkpoint.c */
 int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref);

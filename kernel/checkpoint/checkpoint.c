@@ -265,6 +265,8 @@ static int cr_write_image(struct cr_ctx *ctx)
 	err = cr_write_header(ctx) ?: cr_write_tree(ctx);
 	for (i = 0; !err && i < ctx->nr_tasks; i++)
 		err = cr_write_task(ctx, ctx->tasks[i].task);
+	if (!err)
+		err = cr_check_pipes(ctx);
 	if (err)
 		return err;
 	trailer.csum = ctx->csum;

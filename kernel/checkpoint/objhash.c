@@ -21,10 +21,13 @@ struct cr_obj {
 	enum cr_obj_type	type;
 };
 
-static void cr_obj_put(struct cr_obj *obj)
+/* Drop what the object holds: a file, or at restart a pipe's two ends. */
+static void cr_obj_put(struct cr_obj *obj, bool restart)
 {
 	if (obj->type == CR_OBJ_FILE)
 		fput(obj->ptr);
+	else if (obj->type == CR_OBJ_PIPE && restart)
+		cr_put_pipe_ends(obj->ptr);
 	kfree(obj);
 }
 
@@ -57,7 +60,10 @@ int cr_obj_add(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
 	return 0;
 }
 
-/* restart: @ptr, whose reference passes to the context, is @objref. */
+/*
+ * restart: @ptr, whose reference passes to the context, is @objref. On
+ * error the caller keeps the reference.
+ */
 int cr_obj_insert(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type,
 		  void *ptr)
 {
@@ -102,9 +108,9 @@ void cr_obj_release_all(struct cr_ctx *ctx)
 
 	hash_for_each_safe(ctx->obj_hash, bkt, tmp, obj, hash) {
 		hash_del(&obj->hash);
-		cr_obj_put(obj);
+		cr_obj_put(obj, false);
 	}
 	xa_for_each(&ctx->objs, i, obj)
-		cr_obj_put(obj);
+		cr_obj_put(obj, true);
 	xa_destroy(&ctx->objs);
 }

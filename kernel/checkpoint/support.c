@@ -7,7 +7,7 @@
  *
  *  - CR_SUPPORTED: saved and restored;
  *  - CR_NOT_YET: refused by checkpoint() while a task holds one, but planned,
- *    and common enough (pipes, terminals, AF_UNIX sockets, shared memory)
+ *    and common enough (terminals, AF_UNIX sockets, shared memory)
  *    that marking every task that ever made one would make most tasks
  *    uncheckpointable before their support lands;
  *  - CR_UNSUPPORTED: refused, and the task that creates one is marked
@@ -146,8 +146,6 @@ enum cr_support cr_file_support(const struct file *file, char *why)
 	}
 
 	switch (inode->i_mode & S_IFMT) {
-	case S_IFREG:
-		return CR_SUPPORTED;
 	case S_IFCHR:
 		/* A reader of /dev/kmsg has a position that would be lost. */
 		if (cr_chrdev_supported(inode->i_rdev) &&
@@ -170,13 +168,9 @@ enum cr_support cr_file_support(const struct file *file, char *why)
 			cr_describe_socket(SOCKET_I(inode), why);
 		return cr_socket_support(SOCKET_I(inode));
 	case S_IFDIR:
-		s = CR_NOT_YET;
-		what = "a directory";
-		break;
 	case S_IFIFO:
-		s = CR_NOT_YET;
-		what = "a pipe or FIFO";
-		break;
+	case S_IFREG:
+		return CR_SUPPORTED;
 	default:
 		what = "a file of an unknown kind";
 		break;

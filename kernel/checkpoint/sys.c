@@ -14,7 +14,8 @@
 
 #define CR_BUF_SIZE	(64 * 1024)
 /* Longest record: a CR_PAGES record full of pages. */
-#define CR_REC_MAX	(sizeof(struct cr_pages) + CR_PAGES_MAX * PAGE_SIZE)
+#define CR_REC_MAX	(sizeof(struct cr_pages) + CR_PAGES_MAX * PAGE_SIZE + \
+			 CR_PATH_MAX)
 
 static struct file *cr_fget_writable(int fd)
 {
@@ -43,6 +44,7 @@ static struct cr_ctx *cr_ctx_alloc(int fd, int logfd, unsigned long flags,
 	ctx->flags = flags;
 	hash_init(ctx->obj_hash);
 	xa_init(&ctx->objs);
+	INIT_LIST_HEAD(&ctx->pipes);
 	init_completion(&ctx->all_parked);
 	init_waitqueue_head(&ctx->park_wq);
 
@@ -79,6 +81,7 @@ static void cr_ctx_free(struct kref *ref)
 	struct cr_ctx *ctx = container_of(ref, struct cr_ctx, ref);
 
 	cr_obj_release_all(ctx);
+	cr_release_pipes(ctx);
 	kfree(ctx->tasks);
 	if (ctx->file)
 		fput(ctx->file);
@@ -216,8 +219,8 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 }
 
 /*
- * The next record header. Objects (CR_FILE) may stand before any record
- * that refers to them; they are restored here and skipped.
+ * The next record header. Objects (CR_FILE, CR_PIPE) may stand before any
+ * record that refers to them; they are restored here and skipped.
  */
 int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 {
@@ -235,9 +238,14 @@ int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 			return cr_err(ctx, -EINVAL,
 				      "record of type %u is too long (%u bytes)",
 				      hdr->type, hdr->len);
-		if (hdr->type != CR_FILE || !ctx->in_task)
+		if (!ctx->in_task)
 			return 0;
-		err = cr_restore_file(ctx, hdr);
+		if (hdr->type == CR_FILE)
+			err = cr_restore_file(ctx, hdr);
+		else if (hdr->type == CR_PIPE)
+			err = cr_restore_pipe(ctx, hdr);
+		else
+			return 0;
 		if (err)
 			return err;
 	}

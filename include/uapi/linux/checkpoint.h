@@ -48,6 +48,7 @@ enum cr_type {
 	CR_TREE,		/* struct cr_tree, cr_tree_task[nr_tasks] */
 	CR_TASK,		/* struct cr_task */
 	CR_FILE,		/* struct cr_file, path */
+	CR_PIPE,		/* struct cr_pipe, path, bytes in flight */
 	CR_FDTABLE,		/* struct cr_fdtable, cr_fd[nr_fds] */
 	CR_FS,			/* struct cr_fs, path of cwd */
 	CR_SIGHAND,		/* struct cr_sighand */
@@ -136,6 +137,9 @@ struct cr_task {
 enum cr_file_kind {
 	CR_FILE_REG = 1,	/* regular file, reopened by path */
 	CR_FILE_CHR,		/* character device, reopened by path */
+	CR_FILE_PIPE,		/* an end of a pipe(2); no path */
+	CR_FILE_FIFO,		/* a FIFO, reopened by path */
+	CR_FILE_DIR,		/* a directory, reopened by path */
 };
 
 struct cr_file {
@@ -143,13 +147,35 @@ struct cr_file {
 	__u32	kind;		/* enum cr_file_kind */
 	__u32	flags;		/* O_* flags */
 	__u32	mode;		/* i_mode */
-	__u64	pos;
+	__u64	pos;		/* offset, or a directory's readdir position */
 	__u64	size;		/* i_size: must match at restart for mappings */
 	__s64	mtime_sec;
 	__u32	mtime_nsec;
 	__u32	rdev;		/* new_encode_dev() of a device's number */
 	__u32	path_len;	/* bytes of path after this struct, with NUL */
 	__u32	mapped;		/* mapped: size and mtime must not change */
+	__u32	pipe;		/* objref of the CR_PIPE of a pipe or FIFO */
+	__u32	pad;
+};
+
+enum cr_pipe_kind {
+	CR_PIPE_ANON = 1,	/* made by pipe(2) */
+	CR_PIPE_FIFO,		/* a FIFO, opened by path */
+};
+
+#define CR_PIPE_DATA_MAX	(1U << 20)	/* most bytes in flight */
+
+/*
+ * A pipe or FIFO, before the first CR_FILE of its ends, and the bytes in
+ * it. All of its ends must be in the image.
+ */
+struct cr_pipe {
+	__u32	objref;
+	__u32	kind;		/* enum cr_pipe_kind */
+	__u32	size;		/* capacity, as F_GETPIPE_SZ tells */
+	__u32	nr_bytes;	/* bytes in flight, after the path */
+	__u32	path_len;	/* a FIFO's path with its NUL; 0 for a pipe */
+	__u32	pad;
 };
 
 #define CR_FD_CLOEXEC		(1U << 0)

@@ -2,7 +2,8 @@
 /*
  * Open files across checkpoint/restart: offsets, open flags, FD_CLOEXEC,
  * O_APPEND, the memory devices, one open file shared by two fds, the cwd
- * and the umask.
+ * and the umask; pipes and FIFOs with the bytes in flight; a directory's
+ * readdir position.
  */
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -103,6 +104,288 @@ TEST(fds_offsets_flags_cwd_umask)
 	close(fd);
 	unlink(data);
 	unlink(logf);
+	rmdir(dir);
+	cr_files_fini(&f);
+}
+
+/* Byte @i of the test stream: no two nearby windows look alike. */
+static char pattern(unsigned int i)
+{
+	return (char)(i * 7 + (i >> 8) * 13 + (i >> 16));
+}
+
+/* Read @n bytes of the stream from @fd, from byte @from on. */
+static int read_stream(int fd, unsigned int from, unsigned int n)
+{
+	char buf[4096];
+	unsigned int i = 0;
+	ssize_t got;
+
+	while (i < n) {
+		got = read(fd, buf, n - i < sizeof(buf) ? n - i : sizeof(buf));
+		if (got <= 0) {
+			cr_note("read %u of %u bytes: %zd (%m)\n", i, n, got);
+			return -1;
+		}
+		for (ssize_t j = 0; j < got; j++, i++)
+			if (buf[j] != pattern(from + i)) {
+				cr_note("byte %u differs\n", from + i);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+static int write_stream(int fd, unsigned int from, unsigned int n)
+{
+	char buf[4096];
+	unsigned int i, k;
+
+	for (i = 0; i < n; i += k) {
+		k = n - i < sizeof(buf) ? n - i : sizeof(buf);
+		for (unsigned int j = 0; j < k; j++)
+			buf[j] = pattern(from + i + j);
+		if (write(fd, buf, k) != k)
+			return -1;
+	}
+	return 0;
+}
+
+#define PIPE_BYTES	200000
+#define PIPE_READ	1000
+
+/*
+ * fds 3, 4: a 256 KiB pipe with 199000 bytes left in it, the read end
+ * O_NONBLOCK, the write end FD_CLOEXEC; fd 5: a read end whose writer is
+ * gone, "tail" left in it; fd 6: a write end whose reader is gone.
+ */
+static int check_pipes(void)
+{
+	char buf[8];
+
+	if (fcntl(3, F_GETPIPE_SZ) != 256 * 1024 ||
+	    !(fcntl(3, F_GETFL) & O_NONBLOCK) || (fcntl(4, F_GETFL) & O_NONBLOCK) ||
+	    fcntl(4, F_GETFD) != FD_CLOEXEC || fcntl(3, F_GETFD) != 0)
+		return 10;
+	if (read_stream(3, PIPE_READ, PIPE_BYTES - PIPE_READ))
+		return 11;
+	/* Nothing more: not a byte duplicated. */
+	if (read(3, buf, 1) != -1 || errno != EAGAIN)
+		return 12;
+	/* The two ends are still one pipe. */
+	if (write(4, "more", 4) != 4 || read(3, buf, 8) != 4 ||
+	    memcmp(buf, "more", 4))
+		return 13;
+	if (read(5, buf, 8) != 4 || memcmp(buf, "tail", 4) || read(5, buf, 8))
+		return 14;
+	if (write(6, "x", 1) != -1 || errno != EPIPE)
+		return 15;
+	return CR_OK;
+}
+
+TEST(pipes_keep_the_bytes_in_flight)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "pipes");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		int p[2], q[2], r[2];
+
+		cr_child_init();
+		signal(SIGPIPE, SIG_IGN);
+		if (pipe2(p, 0) || fcntl(p[1], F_SETPIPE_SZ, 256 * 1024) < 0 ||
+		    write_stream(p[1], 0, PIPE_BYTES) ||
+		    read_stream(p[0], 0, PIPE_READ) || pipe(q) || pipe(r) ||
+		    write(q[1], "tail", 4) != 4)
+			_exit(16);
+		dup2(p[0], 3);
+		dup2(p[1], 4);
+		dup2(q[0], 5);
+		dup2(r[1], 6);
+		syscall(__NR_close_range, 7, ~0U, 0);
+		fcntl(3, F_SETFL, O_NONBLOCK);
+		fcntl(4, F_SETFD, FD_CLOEXEC);
+		cr_wait_go(f.go);
+		_exit(check_pipes());
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	cr_files_fini(&f);
+}
+
+static char fifo[64];
+
+TEST(fifo_keeps_the_bytes_in_flight)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "fifo");
+	snprintf(fifo, sizeof(fifo), "/tmp/cr-fifo-%d", getpid());
+	ASSERT_EQ(mkfifo(fifo, 0600), 0);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct stat before, after;
+		char buf[8];
+
+		cr_child_init();
+		open_as(fifo, O_RDONLY | O_NONBLOCK, 3);
+		open_as(fifo, O_WRONLY, 4);
+		if (write_stream(4, 0, 5000) || fstat(3, &before))
+			_exit(20);
+		cr_wait_go(f.go);
+		if (fstat(3, &after) || after.st_ino != before.st_ino)
+			_exit(21);
+		if (read_stream(3, 0, 5000))
+			_exit(22);
+		if (read(3, buf, 1) != -1 || errno != EAGAIN)
+			_exit(23);
+		_exit(write(4, "ok", 2) == 2 && read(3, buf, 8) == 2 ? CR_OK : 24);
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	unlink(fifo);
+	cr_files_fini(&f);
+}
+
+/* A pipe to a process outside the checkpoint would lose its bytes. */
+TEST(pipe_to_another_process_is_refused)
+{
+	struct cr_files f;
+	pid_t child;
+	int p[2];
+
+	cr_files_init(&f, "pipeout");
+	ASSERT_EQ(pipe(p), 0);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		dup2(p[0], 3);
+		cr_child_init_keep(1);
+		cr_wait_go(f.go);
+		_exit(read_stream(3, 0, 3) ? CR_BAD : CR_OK);
+	}
+	close(p[0]);
+	cr_wait_ready(f.go);
+	EXPECT_EQ(sys_checkpoint(child, f.img, CHECKPOINT_KILL, f.logfd), -1);
+	EXPECT_EQ(errno, EOPNOTSUPP);
+	EXPECT_NE(strstr(cr_log(&f), "an end open outside"), NULL)
+		TH_LOG("log: %s", cr_log(&f));
+	ASSERT_EQ(write_stream(p[1], 0, 3), 0);
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(child), CR_OK);
+	close(p[1]);
+	cr_files_fini(&f);
+}
+
+/* A second open file of a pipe's end could not be made again at restart. */
+TEST(pipe_end_opened_twice_is_refused)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "pipetwice");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		int p[2];
+
+		cr_child_init();
+		if (pipe(p) || open("/proc/self/fd/3", O_RDONLY) < 0)
+			_exit(2);
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	cr_wait_ready(f.go);
+	EXPECT_EQ(sys_checkpoint(child, f.img, CHECKPOINT_KILL, f.logfd), -1);
+	EXPECT_EQ(errno, EOPNOTSUPP);
+	EXPECT_NE(strstr(cr_log(&f), "a pipe's end opened twice"), NULL)
+		TH_LOG("log: %s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(child), CR_OK);
+	cr_files_fini(&f);
+}
+
+#define NR_DIRENTS	22	/* ".", ".." and f00 ... f19 */
+
+static int seen[NR_DIRENTS];
+
+/* Read up to @len bytes of entries of fd 3; count each name in seen[]. */
+static int read_dirents(size_t len)
+{
+	char buf[4096];
+	long n, off;
+
+	n = syscall(__NR_getdents64, 3, buf, len);
+	for (off = 0; off < n;) {
+		struct {
+			unsigned long long ino, off;
+			unsigned short reclen;
+			unsigned char type;
+			char name[];
+		} *d = (void *)(buf + off);
+		int i = -1;
+
+		if (!strcmp(d->name, "."))
+			i = 0;
+		else if (!strcmp(d->name, ".."))
+			i = 1;
+		else if (d->name[0] == 'f')
+			i = 2 + atoi(d->name + 1);
+		if (i < 0 || i >= NR_DIRENTS)
+			return -1;
+		seen[i]++;
+		off += d->reclen;
+	}
+	return n;
+}
+
+static int check_dir(void)
+{
+	int i;
+
+	while (read_dirents(4096) > 0)
+		;
+	for (i = 0; i < NR_DIRENTS; i++)
+		if (seen[i] != 1) {
+			cr_note("entry %d seen %d times\n", i, seen[i]);
+			return 30;
+		}
+	return CR_OK;
+}
+
+TEST(directory_keeps_its_readdir_position)
+{
+	struct cr_files f;
+	char name[96];
+	pid_t child;
+	int i;
+
+	cr_files_init(&f, "dir");
+	snprintf(dir, sizeof(dir), "/tmp/cr-dir-%d", getpid());
+	ASSERT_EQ(mkdir(dir, 0700), 0);
+	for (i = 0; i < NR_DIRENTS - 2; i++) {
+		snprintf(name, sizeof(name), "%s/f%02d", dir, i);
+		close(open(name, O_WRONLY | O_CREAT, 0600));
+	}
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		open_as(dir, O_RDONLY | O_DIRECTORY, 3);
+		/* A few entries now, the rest after restart. */
+		if (read_dirents(128) <= 0)
+			_exit(31);
+		cr_wait_go(f.go);
+		_exit(check_dir());
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	for (i = 0; i < NR_DIRENTS - 2; i++) {
+		snprintf(name, sizeof(name), "%s/f%02d", dir, i);
+		unlink(name);
+	}
 	rmdir(dir);
 	cr_files_fini(&f);
 }
