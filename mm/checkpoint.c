@@ -30,7 +30,22 @@
 
 #define CR_VM_FLAGS	(VM_READ | VM_WRITE | VM_EXEC | VM_MAYREAD | \
 			 VM_MAYWRITE | VM_MAYEXEC | VM_GROWSDOWN | \
-			 VM_ACCOUNT | VM_NORESERVE | VM_SOFTDIRTY)
+			 VM_ACCOUNT | VM_NORESERVE | VM_SOFTDIRTY | \
+			 VM_DONTCOPY | VM_WIPEONFORK | VM_DONTDUMP)
+
+/* The madvise() flags of a VMA, and how restart sets them again. */
+static const struct {
+	unsigned long	vm_flag;
+	u32		cr_flag;
+	int		advice;
+} cr_vma_advice[] = {
+	{ VM_DONTCOPY, CR_VMA_DONTFORK, MADV_DONTFORK },
+	{ VM_WIPEONFORK, CR_VMA_WIPEONFORK, MADV_WIPEONFORK },
+	{ VM_DONTDUMP, CR_VMA_DONTDUMP, MADV_DONTDUMP },
+};
+
+#define CR_VMA_FLAGS	(CR_VMA_GROWSDOWN | CR_VMA_NORESERVE | \
+			 CR_VMA_DONTFORK | CR_VMA_WIPEONFORK | CR_VMA_DONTDUMP)
 
 struct cr_mm_snap {
 	struct cr_mm		rec;
@@ -49,7 +64,7 @@ static const char *cr_vma_unsupported(struct vm_area_struct *vma)
 	if (vma->vm_flags & (VM_LOCKED | VM_LOCKONFAULT))
 		return "an mlock()ed mapping";
 	if (vma->vm_flags & ~CR_VM_FLAGS)
-		return "a mapping with madvise() or other flags";
+		return "a mapping with madvise() or other flags c/r does not support";
 	if (!vma->vm_file && !vma_is_anonymous(vma))
 		return "a special mapping";
 	return NULL;
@@ -97,6 +112,9 @@ static int cr_snap_mm(struct cr_ctx *ctx, struct task_struct *t,
 			  (vma->vm_flags & VM_EXEC ? PROT_EXEC : 0);
 		v->flags = (vma->vm_flags & VM_GROWSDOWN ? CR_VMA_GROWSDOWN : 0) |
 			   (vma->vm_flags & VM_NORESERVE ? CR_VMA_NORESERVE : 0);
+		for (i = 0; i < ARRAY_SIZE(cr_vma_advice); i++)
+			if (vma->vm_flags & cr_vma_advice[i].vm_flag)
+				v->flags |= cr_vma_advice[i].cr_flag;
 		if (vma->vm_file) {
 			v->pgoff = vma->vm_pgoff;
 			s->files[n] = get_file(vma->vm_file);
@@ -358,6 +376,7 @@ static int cr_restore_vma(struct cr_ctx *ctx, u64 *prev_end)
 	struct file *file = NULL;
 	unsigned long addr;
 	struct cr_vma v;
+	unsigned int i;
 	int err;
 
 	err = cr_read_rec(ctx, CR_VMA, &v, sizeof(v));
@@ -366,7 +385,7 @@ static int cr_restore_vma(struct cr_ctx *ctx, u64 *prev_end)
 	if (v.start >= v.end || !PAGE_ALIGNED(v.start) || !PAGE_ALIGNED(v.end) ||
 	    v.end > TASK_SIZE || v.start < *prev_end ||
 	    (v.prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) ||
-	    (v.flags & ~(CR_VMA_GROWSDOWN | CR_VMA_NORESERVE)) ||
+	    (v.flags & ~CR_VMA_FLAGS) ||
 	    v.pgoff > (ULONG_MAX >> PAGE_SHIFT))
 		return cr_err(ctx, -EINVAL, "bad VMA record at %#llx", v.start);
 	*prev_end = v.end;
@@ -388,6 +407,20 @@ static int cr_restore_vma(struct cr_ctx *ctx, u64 *prev_end)
 	if (addr != v.start)
 		return cr_err(ctx, IS_ERR_VALUE(addr) ? (long)addr : -EINVAL,
 			      "cannot map %#llx-%#llx", v.start, v.end);
+	/* As the task did: madvise() checks what may have which advice. */
+	for (i = 0; i < ARRAY_SIZE(cr_vma_advice); i++) {
+		if (!(v.flags & cr_vma_advice[i].cr_flag))
+			continue;
+		if (!IS_ENABLED(CONFIG_ADVISE_SYSCALLS))
+			return cr_err(ctx, -EOPNOTSUPP,
+				      "madvise() advice at %#llx, and no madvise() in this kernel",
+				      v.start);
+		err = do_madvise(current->mm, v.start, v.end - v.start,
+				 cr_vma_advice[i].advice);
+		if (err)
+			return cr_err(ctx, err, "cannot madvise %#llx-%#llx",
+				      v.start, v.end);
+	}
 	return 0;
 }
 

@@ -233,6 +233,9 @@ struct cr_mm {
 /* cr_vma.flags */
 #define CR_VMA_GROWSDOWN	(1U << 0)
 #define CR_VMA_NORESERVE	(1U << 1)
+#define CR_VMA_DONTFORK		(1U << 2)	/* madvise(MADV_DONTFORK) */
+#define CR_VMA_WIPEONFORK	(1U << 3)	/* madvise(MADV_WIPEONFORK) */
+#define CR_VMA_DONTDUMP		(1U << 4)	/* madvise(MADV_DONTDUMP) */
 
 struct cr_vma {
 	__u64	start;

@@ -2,7 +2,8 @@
 /*
  * Memory across checkpoint/restart: written, sparse, read-only and
  * PROT_NONE anonymous memory, the heap, the stack, a private file mapping
- * with pages copied on write, and the layout as /proc/pid/maps shows it.
+ * with pages copied on write, and the layout as /proc/pid/maps shows it;
+ * madvise() flags and what they do at fork.
  */
 #include <sys/mman.h>
 #include "../kselftest_harness.h"
@@ -195,6 +196,71 @@ TEST(changed_mapped_file_is_refused)
 	EXPECT_NE(strstr(cr_log(&f), "changed since checkpoint"), NULL);
 	EXPECT_TRUE(cr_no_children());
 	unlink(datafile);
+	cr_files_fini(&f);
+}
+
+/* Whether the VMA at @addr has VmFlags @flag ("dc", "wf", "dd"). */
+static int has_vmflag(void *addr, const char *flag)
+{
+	char line[512], want[8];
+	unsigned long start, end;
+	FILE *f = fopen("/proc/self/smaps", "r");
+	int in = 0, found = 0;
+
+	snprintf(want, sizeof(want), " %s", flag);
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+			in = (unsigned long)addr >= start && (unsigned long)addr < end;
+		if (in && !strncmp(line, "VmFlags:", 8))
+			found = strstr(line, want) != NULL;
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static unsigned char *dontfork, *wipe, *dontdump;
+
+static int check_advice(void)
+{
+	pid_t pid;
+
+	if (!has_vmflag(dontfork, "dc") || !has_vmflag(wipe, "wf") ||
+	    !has_vmflag(dontdump, "dd") || has_vmflag(wipe, "dc"))
+		return 40;
+	if (wipe[0] != 'w' || dontfork[0] != 'f')
+		return 41;
+	/* And they act as advised: the child has no dontfork, a zero wipe. */
+	pid = fork();
+	if (!pid)
+		_exit(wipe[0] == 0 && !has_vmflag(dontfork, "dc") ? 0 : 1);
+	return cr_wait_exit(pid) ? 42 : CR_OK;
+}
+
+TEST(madvise_flags_survive)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "madv");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		dontfork = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		wipe = dontfork + PAGE;
+		dontdump = dontfork + 2 * PAGE;
+		if (madvise(dontfork, PAGE, MADV_DONTFORK) ||
+		    madvise(wipe, PAGE, MADV_WIPEONFORK) ||
+		    madvise(dontdump, 2 * PAGE, MADV_DONTDUMP))
+			_exit(43);
+		dontfork[0] = 'f';
+		wipe[0] = 'w';
+		cr_wait_go(f.go);
+		_exit(check_advice());
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
 	cr_files_fini(&f);
 }
 
