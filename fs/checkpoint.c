@@ -17,6 +17,7 @@
 #include <linux/filelock.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
+#include <linux/eventfd.h>
 #include <linux/highmem.h>
 #include <linux/magic.h>
 #include <linux/major.h>
@@ -46,7 +47,7 @@ static const char *cr_file_unsupported(struct file *file, char *buf)
 		return "an O_PATH file";
 	if (cr_file_support(file, buf) != CR_SUPPORTED)
 		return buf;
-	if (IS_ROOT(file->f_path.dentry) && !cr_is_anon_pipe(file) &&
+	if (IS_ROOT(file->f_path.dentry) && S_ISREG(inode->i_mode) &&
 	    file->f_path.dentry != file->f_path.mnt->mnt_root)
 		return "an unnamed file (memfd or shmem)";
 	if (d_unlinked(file->f_path.dentry))
@@ -74,6 +75,54 @@ static char *cr_task_path(struct task_struct *t, const struct path *path,
 	p = __d_path(path, &root, buf, PATH_MAX);
 	path_put(&root);
 	return p;
+}
+
+/* An eventfd, the one kind of anon-inode file supported: its counter. */
+static int cr_write_eventfd(struct cr_ctx *ctx, struct file *file,
+			    u32 *objref)
+{
+	struct cr_eventfd rec = {};
+	unsigned int flags;
+	int err = -EINVAL;
+
+#ifdef CONFIG_EVENTFD
+	err = eventfd_get_state(file, &rec.count, &flags);
+#endif
+	if (err)
+		return err;
+	rec.flags = file->f_flags & (O_ACCMODE | O_NONBLOCK);
+	rec.semaphore = !!(flags & EFD_SEMAPHORE);
+	err = cr_obj_add(ctx, file, CR_OBJ_FILE, &rec.objref) ?:
+	      cr_write_rec(ctx, CR_EVENTFD, &rec, sizeof(rec), NULL, 0);
+	*objref = rec.objref;
+	return err;
+}
+
+int cr_restore_eventfd(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+{
+	struct cr_eventfd rec;
+	struct file *file;
+	int err;
+
+	if (hdr->len != sizeof(rec))
+		return cr_err(ctx, -EINVAL, "bad eventfd record");
+	err = cr_read(ctx, &rec, sizeof(rec));
+	if (err)
+		return err;
+	if (rec.flags != (O_RDWR | (rec.flags & O_NONBLOCK)) ||
+	    rec.semaphore > 1 || rec.count == ULLONG_MAX)
+		return cr_err(ctx, -EINVAL, "bad eventfd record");
+	file = ERR_PTR(-EOPNOTSUPP);
+#ifdef CONFIG_EVENTFD
+	file = eventfd_file_create(rec.count, (rec.flags & O_NONBLOCK) |
+				   (rec.semaphore ? EFD_SEMAPHORE : 0));
+#endif
+	if (IS_ERR(file))
+		return cr_err(ctx, PTR_ERR(file), "cannot make an eventfd");
+	err = cr_obj_insert(ctx, rec.objref, CR_OBJ_FILE, file);
+	if (err)
+		fput(file);
+	return err;
 }
 
 /* checkpoint: a pipe in the image, and how many of its ends are too. */
@@ -240,6 +289,8 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 	if (why)
 		return cr_err(ctx, -EOPNOTSUPP, "pid %d has %s open (not supported)",
 			      task_pid_vnr(t), why);
+	if (inode->i_sb->s_magic == ANON_INODE_FS_MAGIC)
+		return cr_write_eventfd(ctx, file, objref);
 
 	buf = __getname();
 	if (!buf)
@@ -363,19 +414,13 @@ void cr_put_pipe_ends(void *ptr)
 /* Open the FIFO at @path for the restart, as nobody else may have it open. */
 static int cr_open_fifo(struct cr_ctx *ctx, const char *path, struct file **fifo)
 {
+	static const struct cr_file fifo_rec = { .kind = CR_FILE_FIFO };
 	struct pipe_inode_info *pipe;
 	struct file *file;
-	struct path p;
 	bool busy;
 	int err;
 
-	/* Not a FIFO: opening a device could have side effects. */
-	err = kern_path(path, 0, &p);
-	if (err)
-		return cr_err(ctx, err, "cannot open FIFO %s", path);
-	if (!S_ISFIFO(d_inode(p.dentry)->i_mode))
-		err = cr_err(ctx, -EINVAL, "%s is no longer a FIFO", path);
-	path_put(&p);
+	err = cr_check_path(ctx, path, &fifo_rec);
 	if (err)
 		return err;
 	file = filp_open(path, O_RDWR | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY, 0);

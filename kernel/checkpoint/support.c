@@ -58,7 +58,7 @@ static bool cr_chrdev_is_tty(dev_t dev)
 
 /* Anon-inode files that are planned, by the name /proc/pid/fd shows. */
 static const char * const cr_anon_not_yet[] = {
-	"[eventfd]", "[eventpoll]", "[signalfd]", "[timerfd]", "inotify",
+	"[eventpoll]", "[signalfd]", "[timerfd]", "inotify",
 };
 
 static enum cr_support cr_anon_support(const struct file *file)
@@ -66,6 +66,8 @@ static enum cr_support cr_anon_support(const struct file *file)
 	const char *name = file->f_path.dentry->d_name.name;
 	unsigned int i;
 
+	if (!strcmp(name, "[eventfd]"))
+		return CR_SUPPORTED;
 	for (i = 0; i < ARRAY_SIZE(cr_anon_not_yet); i++)
 		if (!strcmp(name, cr_anon_not_yet[i]))
 			return CR_NOT_YET;
@@ -127,7 +129,7 @@ enum cr_support cr_file_support(const struct file *file, char *why)
 	switch (inode->i_sb->s_magic) {
 	case ANON_INODE_FS_MAGIC:
 		s = cr_anon_support(file);
-		if (why)
+		if (why && s != CR_SUPPORTED)
 			snprintf(why, CR_WHY_LEN, "anon_inode:%s",
 				 file->f_path.dentry->d_name.name);
 		return s;

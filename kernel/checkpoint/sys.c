@@ -219,8 +219,9 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 }
 
 /*
- * The next record header. Objects (CR_FILE, CR_PIPE) may stand before any
- * record that refers to them; they are restored here and skipped.
+ * The next record header. Objects (CR_FILE, CR_PIPE, CR_EVENTFD) may stand
+ * before any record that refers to them; they are restored here and
+ * skipped.
  */
 int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 {
@@ -244,6 +245,8 @@ int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 			err = cr_restore_file(ctx, hdr);
 		else if (hdr->type == CR_PIPE)
 			err = cr_restore_pipe(ctx, hdr);
+		else if (hdr->type == CR_EVENTFD)
+			err = cr_restore_eventfd(ctx, hdr);
 		else
 			return 0;
 		if (err)

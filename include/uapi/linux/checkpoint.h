@@ -49,6 +49,7 @@ enum cr_type {
 	CR_TASK,		/* struct cr_task */
 	CR_FILE,		/* struct cr_file, path */
 	CR_PIPE,		/* struct cr_pipe, path, bytes in flight */
+	CR_EVENTFD,		/* struct cr_eventfd */
 	CR_FDTABLE,		/* struct cr_fdtable, cr_fd[nr_fds] */
 	CR_FS,			/* struct cr_fs, path of cwd */
 	CR_SIGHAND,		/* struct cr_sighand */
@@ -176,6 +177,15 @@ struct cr_pipe {
 	__u32	nr_bytes;	/* bytes in flight, after the path */
 	__u32	path_len;	/* a FIFO's path with its NUL; 0 for a pipe */
 	__u32	pad;
+};
+
+/* An eventfd: a file object, as a CR_FILE defines one. */
+struct cr_eventfd {
+	__u32	objref;
+	__u32	flags;		/* O_* flags: O_RDWR, O_NONBLOCK */
+	__u32	semaphore;	/* EFD_SEMAPHORE mode */
+	__u32	pad;
+	__u64	count;
 };
 
 #define CR_FD_CLOEXEC		(1U << 0)

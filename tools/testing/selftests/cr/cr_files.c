@@ -3,8 +3,10 @@
  * Open files across checkpoint/restart: offsets, open flags, FD_CLOEXEC,
  * O_APPEND, the memory devices, one open file shared by two fds, the cwd
  * and the umask; pipes and FIFOs with the bytes in flight; a directory's
- * readdir position.
+ * readdir position; eventfd counters.
  */
+#include <stdint.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include "../kselftest_harness.h"
@@ -387,6 +389,50 @@ TEST(directory_keeps_its_readdir_position)
 		unlink(name);
 	}
 	rmdir(dir);
+	cr_files_fini(&f);
+}
+
+/* fd 3: an eventfd at 2^32 + 5; fd 4: a non-blocking semaphore at 3. */
+static int check_eventfds(void)
+{
+	uint64_t v;
+	int i;
+
+	if (read(3, &v, 8) != 8 || v != (1ULL << 32) + 5)
+		return 50;
+	if (!(fcntl(4, F_GETFL) & O_NONBLOCK) || (fcntl(3, F_GETFL) & O_NONBLOCK))
+		return 51;
+	for (i = 0; i < 3; i++)
+		if (read(4, &v, 8) != 8 || v != 1)
+			return 52;
+	if (read(4, &v, 8) != -1 || errno != EAGAIN)
+		return 53;
+	/* Still eventfds: they count on. */
+	v = 7;
+	if (write(3, &v, 8) != 8 || read(3, &v, 8) != 8 || v != 7)
+		return 54;
+	return CR_OK;
+}
+
+TEST(eventfd_counters_survive)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "eventfd");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		uint64_t v = (1ULL << 32) + 5;
+
+		cr_child_init();
+		if (eventfd(0, 0) != 3 || write(3, &v, 8) != 8 ||
+		    eventfd(3, EFD_SEMAPHORE | EFD_NONBLOCK) != 4)
+			_exit(55);
+		cr_wait_go(f.go);
+		_exit(check_eventfds());
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
 	cr_files_fini(&f);
 }
 

@@ -224,8 +224,7 @@ FIXTURE_VARIANT_ADD(kind, unix_socket) {
 };
 
 FIXTURE_VARIANT_ADD(kind, eventfd) {
-	.make = make_eventfd, .kind = NOT_YET,
-	.reason = "anon_inode:[eventfd]",
+	.make = make_eventfd, .kind = SUPPORTED,
 };
 
 FIXTURE_VARIANT_ADD(kind, directory) {
