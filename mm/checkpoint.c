@@ -31,7 +31,8 @@
 #define CR_VM_FLAGS	(VM_READ | VM_WRITE | VM_EXEC | VM_MAYREAD | \
 			 VM_MAYWRITE | VM_MAYEXEC | VM_GROWSDOWN | \
 			 VM_ACCOUNT | VM_NORESERVE | VM_SOFTDIRTY | \
-			 VM_DONTCOPY | VM_WIPEONFORK | VM_DONTDUMP)
+			 VM_DONTCOPY | VM_WIPEONFORK | VM_DONTDUMP | \
+			 VM_LOCKED | VM_LOCKONFAULT)
 
 /* The madvise() flags of a VMA, and how restart sets them again. */
 static const struct {
@@ -45,7 +46,8 @@ static const struct {
 };
 
 #define CR_VMA_FLAGS	(CR_VMA_GROWSDOWN | CR_VMA_NORESERVE | \
-			 CR_VMA_DONTFORK | CR_VMA_WIPEONFORK | CR_VMA_DONTDUMP)
+			 CR_VMA_DONTFORK | CR_VMA_WIPEONFORK | CR_VMA_DONTDUMP | \
+			 CR_VMA_LOCKED | CR_VMA_LOCKONFAULT)
 
 struct cr_mm_snap {
 	struct cr_mm		rec;
@@ -61,8 +63,6 @@ static const char *cr_vma_unsupported(struct vm_area_struct *vma)
 		return "a shared mapping";
 	if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP | VM_HUGETLB))
 		return "a device or hugetlb mapping";
-	if (vma->vm_flags & (VM_LOCKED | VM_LOCKONFAULT))
-		return "an mlock()ed mapping";
 	if (vma->vm_flags & ~CR_VM_FLAGS)
 		return "a mapping with madvise() or other flags c/r does not support";
 	if (!vma->vm_file && !vma_is_anonymous(vma))
@@ -81,6 +81,12 @@ static int cr_snap_mm(struct cr_ctx *ctx, struct task_struct *t,
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
+	if (mm->def_flags & (VM_LOCKED | VM_LOCKONFAULT)) {
+		err = cr_err(ctx, -EOPNOTSUPP,
+			     "pid %d used mlockall(MCL_FUTURE) (not supported)",
+			     task_pid_vnr(t));
+		goto out;
+	}
 	s->vmas = kvcalloc(mm->map_count, sizeof(*s->vmas), GFP_KERNEL);
 	s->files = kvcalloc(mm->map_count, sizeof(*s->files), GFP_KERNEL);
 	if (!s->vmas || !s->files) {
@@ -115,6 +121,10 @@ static int cr_snap_mm(struct cr_ctx *ctx, struct task_struct *t,
 		for (i = 0; i < ARRAY_SIZE(cr_vma_advice); i++)
 			if (vma->vm_flags & cr_vma_advice[i].vm_flag)
 				v->flags |= cr_vma_advice[i].cr_flag;
+		if (vma->vm_flags & VM_LOCKED)
+			v->flags |= CR_VMA_LOCKED;
+		if (vma->vm_flags & VM_LOCKONFAULT)
+			v->flags |= CR_VMA_LOCKONFAULT;
 		if (vma->vm_file) {
 			v->pgoff = vma->vm_pgoff;
 			s->files[n] = get_file(vma->vm_file);
@@ -420,6 +430,17 @@ static int cr_restore_vma(struct cr_ctx *ctx, u64 *prev_end)
 		if (err)
 			return cr_err(ctx, err, "cannot madvise %#llx-%#llx",
 				      v.start, v.end);
+	}
+	/* With RLIMIT_MEMLOCK and CAP_IPC_LOCK, as mlock2() would. */
+	if (v.flags & CR_VMA_LOCKED) {
+		err = do_mlock(v.start, v.end - v.start, VM_LOCKED |
+			       (v.flags & CR_VMA_LOCKONFAULT ? VM_LOCKONFAULT : 0));
+		if (err)
+			return cr_err(ctx, err, "cannot mlock %#llx-%#llx",
+				      v.start, v.end);
+	} else if (v.flags & CR_VMA_LOCKONFAULT) {
+		return cr_err(ctx, -EINVAL, "bad VMA lock flags at %#llx",
+			      v.start);
 	}
 	return 0;
 }

@@ -246,6 +246,8 @@ struct cr_mm {
 #define CR_VMA_DONTFORK		(1U << 2)	/* madvise(MADV_DONTFORK) */
 #define CR_VMA_WIPEONFORK	(1U << 3)	/* madvise(MADV_WIPEONFORK) */
 #define CR_VMA_DONTDUMP		(1U << 4)	/* madvise(MADV_DONTDUMP) */
+#define CR_VMA_LOCKED		(1U << 5)	/* mlock() */
+#define CR_VMA_LOCKONFAULT	(1U << 6)	/* mlock2(MLOCK_ONFAULT) */
 
 struct cr_vma {
 	__u64	start;

@@ -3,7 +3,7 @@
  * Memory across checkpoint/restart: written, sparse, read-only and
  * PROT_NONE anonymous memory, the heap, the stack, a private file mapping
  * with pages copied on write, and the layout as /proc/pid/maps shows it;
- * madvise() flags and what they do at fork.
+ * madvise() flags and what they do at fork; mlock()ed ranges.
  */
 #include <sys/mman.h>
 #include "../kselftest_harness.h"
@@ -259,6 +259,44 @@ TEST(madvise_flags_survive)
 		wipe[0] = 'w';
 		cr_wait_go(f.go);
 		_exit(check_advice());
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	cr_files_fini(&f);
+}
+
+static unsigned char *locked, *onfault;
+
+static int check_locks(void)
+{
+	if (!has_vmflag(locked, "lo") || has_vmflag(locked, "lf") ||
+	    !has_vmflag(onfault, "lo") || !has_vmflag(onfault, "lf") ||
+	    has_vmflag(locked + 2 * PAGE, "lo"))
+		return 60;
+	if (locked[0] != 'l' || locked[PAGE] != 'm')
+		return 61;
+	return CR_OK;
+}
+
+TEST(mlocked_ranges_survive)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "mlock");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		locked = mmap(NULL, 8 * PAGE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		onfault = locked + 4 * PAGE;
+		locked[0] = 'l';
+		locked[PAGE] = 'm';
+		if (mlock(locked, 2 * PAGE) ||
+		    mlock2(onfault, 2 * PAGE, MLOCK_ONFAULT))
+			_exit(62);
+		cr_wait_go(f.go);
+		_exit(check_locks());
 	}
 	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
 	cr_files_fini(&f);
