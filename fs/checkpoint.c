@@ -50,8 +50,12 @@ static const char *cr_file_unsupported(struct file *file, char *buf)
 	if (IS_ROOT(file->f_path.dentry) && S_ISREG(inode->i_mode) &&
 	    file->f_path.dentry != file->f_path.mnt->mnt_root)
 		return "an unnamed file (memfd or shmem)";
-	if (d_unlinked(file->f_path.dentry))
-		return "a deleted file";
+	if (d_unlinked(file->f_path.dentry) &&
+	    (!S_ISREG(inode->i_mode) || inode->i_nlink))
+		return "a deleted file with other links";
+	if (d_unlinked(file->f_path.dentry) &&
+	    i_size_read(inode) > CR_DELETED_MAX)
+		return "a deleted file larger than 256 MiB";
 	if (file->f_flags & FASYNC)
 		return "a file with O_ASYNC";
 	flctx = locks_inode_context(inode);
@@ -123,6 +127,121 @@ int cr_restore_eventfd(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 	if (err)
 		fput(file);
 	return err;
+}
+
+/*
+ * A deleted file's content goes into the image, once: restart makes one
+ * new unlinked file for each open file, so two open files of one deleted
+ * inode would part.
+ */
+static int cr_count_deleted(struct cr_ctx *ctx, struct task_struct *t,
+			    struct inode *inode)
+{
+	u32 objref;
+
+	if (cr_obj_lookup(ctx, inode))
+		return cr_err(ctx, -EOPNOTSUPP,
+			      "pid %d has a deleted file opened twice (not supported)",
+			      task_pid_vnr(t));
+	return cr_obj_add(ctx, inode, CR_OBJ_INODE, &objref);
+}
+
+/* The @size bytes of deleted @file, in CR_DATA records, as read(2) sees them. */
+static int cr_write_deleted(struct cr_ctx *ctx, struct task_struct *t,
+			    struct file *file, u64 size)
+{
+	struct file *rd = file;
+	loff_t pos = 0;
+	void *buf;
+	int err = 0;
+
+	if (!(file->f_mode & FMODE_READ)) {
+		/* Write-only: read it as the checkpointer could through /proc. */
+		err = inode_permission(file_mnt_idmap(file), file_inode(file),
+				       MAY_READ);
+		rd = err ? ERR_PTR(err) :
+		     dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE,
+				 current_cred());
+		if (IS_ERR(rd))
+			return cr_err(ctx, PTR_ERR(rd),
+				      "pid %d: cannot read a deleted file it has open",
+				      task_pid_vnr(t));
+	}
+	buf = kvmalloc(CR_DATA_MAX, GFP_KERNEL);
+	if (!buf)
+		err = -ENOMEM;
+	while (!err && pos < size) {
+		size_t n = min_t(u64, size - pos, CR_DATA_MAX);
+		ssize_t got = kernel_read(rd, buf, n, &pos);
+
+		if (got != n)
+			err = cr_err(ctx, got < 0 ? got : -EIO,
+				     "pid %d: cannot read a deleted file it has open",
+				     task_pid_vnr(t));
+		else
+			err = cr_write_rec(ctx, CR_DATA, buf, n, NULL, 0);
+	}
+	kvfree(buf);
+	if (rd != file)
+		fput(rd);
+	return err;
+}
+
+/*
+ * restart: a deleted file, made anew as an unlinked file in the directory
+ * it was in, with the content the image holds.
+ */
+static struct file *cr_restore_deleted(struct cr_ctx *ctx,
+				       const struct cr_file *rec, char *path)
+{
+	char *slash = strrchr(path, '/');
+	struct file *tmp, *file;
+	u64 left = rec->size;
+	loff_t pos = 0;
+	void *buf;
+	int err = 0;
+
+	if (rec->size > CR_DELETED_MAX)
+		return ERR_PTR(cr_err(ctx, -EINVAL, "bad deleted file record"));
+	*slash = '\0';
+	tmp = filp_open(slash == path ? "/" : path,
+			O_TMPFILE | O_RDWR | O_LARGEFILE, rec->mode & 07777);
+	*slash = '/';
+	if (IS_ERR(tmp))
+		return ERR_PTR(cr_err(ctx, PTR_ERR(tmp),
+				      "cannot make deleted file %s again", path));
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		err = -ENOMEM;
+	while (!err && left) {
+		struct cr_hdr hdr;
+		u32 n;
+
+		/* Raw: no object may stand between a file and its data. */
+		err = cr_read(ctx, &hdr, sizeof(hdr));
+		if (!err && (hdr.type != CR_DATA || !hdr.len ||
+			     hdr.len > CR_DATA_MAX || hdr.len > left))
+			err = cr_err(ctx, -EINVAL, "bad data of deleted file %s",
+				     path);
+		for (n = 0; !err && n < hdr.len; n += PAGE_SIZE) {
+			size_t k = min_t(u32, hdr.len - n, PAGE_SIZE);
+
+			err = cr_read(ctx, buf, k);
+			if (!err && kernel_write(tmp, buf, k, &pos) != k)
+				err = cr_err(ctx, -EIO, "cannot write deleted file %s",
+					     path);
+		}
+		left -= err ? 0 : hdr.len;
+	}
+	kfree(buf);
+	/* Its own open file, with the flags it had; the inode is ours. */
+	file = err ? ERR_PTR(err) :
+	       dentry_open(&tmp->f_path, rec->flags | O_LARGEFILE,
+			   current_cred());
+	fput(tmp);
+	if (IS_ERR(file) && !err)
+		cr_err(ctx, PTR_ERR(file), "cannot open deleted file %s", path);
+	return file;
 }
 
 /* checkpoint: a pipe in the image, and how many of its ends are too. */
@@ -313,6 +432,11 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 			goto out;
 	} else if (S_ISDIR(inode->i_mode)) {
 		rec.kind = CR_FILE_DIR;
+	} else if (d_unlinked(file->f_path.dentry)) {
+		rec.kind = CR_FILE_DELETED;
+		err = cr_count_deleted(ctx, t, inode);
+		if (err)
+			goto out;
 	} else {
 		rec.kind = S_ISREG(inode->i_mode) ? CR_FILE_REG : CR_FILE_CHR;
 	}
@@ -329,6 +453,8 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 	if (!err)
 		err = cr_write_rec(ctx, CR_FILE, &rec, sizeof(rec), path,
 				   rec.path_len);
+	if (!err && rec.kind == CR_FILE_DELETED)
+		err = cr_write_deleted(ctx, t, file, rec.size);
 	*objref = rec.objref;
 out:
 	__putname(buf);
@@ -337,7 +463,7 @@ out:
 
 static bool cr_same_kind(struct inode *inode, const struct cr_file *rec)
 {
-	if (rec->kind == CR_FILE_REG)
+	if (rec->kind == CR_FILE_REG || rec->kind == CR_FILE_DELETED)
 		return S_ISREG(inode->i_mode);
 	if (rec->kind == CR_FILE_FIFO)
 		return S_ISFIFO(inode->i_mode);
@@ -378,13 +504,13 @@ static int cr_check_reopened(struct cr_ctx *ctx, struct file *file,
 	    cr_file_support(file, NULL) != CR_SUPPORTED)
 		return cr_err(ctx, -EINVAL, "%s is no longer the same kind of file",
 			      path);
-	if (rec->mapped &&
+	if (rec->mapped && rec->kind == CR_FILE_REG &&
 	    (i_size_read(inode) != rec->size || mtime.tv_sec != rec->mtime_sec ||
 	     mtime.tv_nsec != rec->mtime_nsec))
 		return cr_err(ctx, -ESTALE, "mapped file %s changed since checkpoint",
 			      path);
 	/* A directory's position is what its llseek() takes back. */
-	if ((rec->kind == CR_FILE_REG || rec->kind == CR_FILE_DIR) && rec->pos) {
+	if (rec->kind != CR_FILE_CHR && rec->kind != CR_FILE_FIFO && rec->pos) {
 		loff_t pos = vfs_llseek(file, rec->pos, SEEK_SET);
 
 		if (pos != rec->pos)
@@ -584,19 +710,29 @@ int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 		return PTR_ERR(path);
 
 	err = -EINVAL;
-	if (rec.kind < CR_FILE_REG || rec.kind > CR_FILE_DIR ||
+	if (rec.kind < CR_FILE_REG || rec.kind > CR_FILE_DELETED ||
 	    (rec.flags & ~CR_OPEN_FLAGS) || rec.mapped > 1 ||
-	    (rec.mapped && rec.kind != CR_FILE_REG)) {
+	    (rec.mapped && rec.kind != CR_FILE_REG &&
+	     rec.kind != CR_FILE_DELETED)) {
 		cr_err(ctx, err, "bad file record for %s", path);
 		goto out;
 	}
-	err = cr_check_path(ctx, path, &rec);
-	if (err)
-		goto out;
-	file = filp_open(path, rec.flags | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0);
-	if (IS_ERR(file)) {
-		err = cr_err(ctx, PTR_ERR(file), "cannot open %s", path);
-		goto out;
+	if (rec.kind == CR_FILE_DELETED) {
+		file = cr_restore_deleted(ctx, &rec, path);
+		if (IS_ERR(file)) {
+			err = PTR_ERR(file);
+			goto out;
+		}
+	} else {
+		err = cr_check_path(ctx, path, &rec);
+		if (err)
+			goto out;
+		file = filp_open(path, rec.flags | O_NOFOLLOW | O_NOCTTY |
+				 O_NONBLOCK, 0);
+		if (IS_ERR(file)) {
+			err = cr_err(ctx, PTR_ERR(file), "cannot open %s", path);
+			goto out;
+		}
 	}
 	if (!(rec.flags & O_NONBLOCK)) {
 		spin_lock(&file->f_lock);

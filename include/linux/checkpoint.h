@@ -60,6 +60,7 @@ enum cr_obj_type {
 	CR_OBJ_FS,
 	CR_OBJ_SIGHAND,
 	CR_OBJ_PIPE,
+	CR_OBJ_INODE,		/* checkpoint: a deleted file's, met once */
 };
 
 struct cr_ctx {

@@ -50,6 +50,7 @@ enum cr_type {
 	CR_FILE,		/* struct cr_file, path */
 	CR_PIPE,		/* struct cr_pipe, path, bytes in flight */
 	CR_EVENTFD,		/* struct cr_eventfd */
+	CR_DATA,		/* bytes of a deleted file, after its CR_FILE */
 	CR_FDTABLE,		/* struct cr_fdtable, cr_fd[nr_fds] */
 	CR_FS,			/* struct cr_fs, path of cwd */
 	CR_SIGHAND,		/* struct cr_sighand */
@@ -141,7 +142,11 @@ enum cr_file_kind {
 	CR_FILE_PIPE,		/* an end of a pipe(2); no path */
 	CR_FILE_FIFO,		/* a FIFO, reopened by path */
 	CR_FILE_DIR,		/* a directory, reopened by path */
+	CR_FILE_DELETED,	/* a regular file deleted while open */
 };
+
+#define CR_DATA_MAX		(64U << 10)	/* most bytes in a CR_DATA */
+#define CR_DELETED_MAX		(256ULL << 20)	/* largest deleted file */
 
 struct cr_file {
 	__u32	objref;

@@ -3,7 +3,7 @@
  * Open files across checkpoint/restart: offsets, open flags, FD_CLOEXEC,
  * O_APPEND, the memory devices, one open file shared by two fds, the cwd
  * and the umask; pipes and FIFOs with the bytes in flight; a directory's
- * readdir position; eventfd counters.
+ * readdir position; eventfd counters; files deleted while open.
  */
 #include <stdint.h>
 #include <sys/eventfd.h>
@@ -433,6 +433,100 @@ TEST(eventfd_counters_survive)
 		_exit(check_eventfds());
 	}
 	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	cr_files_fini(&f);
+}
+
+#define DELETED_BYTES	300000
+#define DELETED_POS	1234
+
+static char *deleted_map;
+
+/*
+ * fd 3 (and its dup fd 5): a deleted file, mapped privately with page 0
+ * written; fd 4: a write-only O_TMPFILE file.
+ */
+static int check_deleted(void)
+{
+	struct stat st;
+	char buf[8];
+
+	if (fstat(3, &st) || st.st_nlink || st.st_size != DELETED_BYTES ||
+	    (st.st_mode & 07777) != 0640)
+		return 60;
+	if (lseek(5, 0, SEEK_CUR) != DELETED_POS)
+		return 61;
+	if (lseek(3, 0, SEEK_SET) || read_stream(3, 0, DELETED_BYTES))
+		return 62;
+	if (deleted_map[0] != 'X' || deleted_map[4096] != pattern(4096))
+		return 63;
+	if ((fcntl(4, F_GETFL) & O_ACCMODE) != O_WRONLY ||
+	    fstat(4, &st) || st.st_nlink || st.st_size != 3 ||
+	    lseek(4, 0, SEEK_CUR) != 3)
+		return 64;
+	/* The file works on: written, then read back. */
+	if (pwrite(3, "new", 3, 10) != 3 || pread(5, buf, 3, 10) != 3 ||
+	    memcmp(buf, "new", 3))
+		return 65;
+	return CR_OK;
+}
+
+TEST(deleted_files_keep_their_content)
+{
+	struct cr_files f;
+	char path[64];
+	pid_t child;
+
+	cr_files_init(&f, "deleted");
+	snprintf(path, sizeof(path), "/tmp/cr-deleted-%d", getpid());
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		umask(0);
+		if (open(path, O_RDWR | O_CREAT | O_TRUNC, 0640) != 3 ||
+		    write_stream(3, 0, DELETED_BYTES) || unlink(path))
+			_exit(66);
+		deleted_map = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE, 3, 0);
+		if (deleted_map == MAP_FAILED ||
+		    open("/tmp", O_TMPFILE | O_WRONLY, 0600) != 4 ||
+		    write(4, "tmp", 3) != 3 || dup(3) != 5)
+			_exit(67);
+		deleted_map[0] = 'X';
+		lseek(3, DELETED_POS, SEEK_SET);
+		cr_wait_go(f.go);
+		_exit(check_deleted());
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	cr_files_fini(&f);
+}
+
+/* Two open files of one deleted inode would part at restart. */
+TEST(deleted_file_opened_twice_is_refused)
+{
+	struct cr_files f;
+	char path[64];
+	pid_t child;
+
+	cr_files_init(&f, "deltwice");
+	snprintf(path, sizeof(path), "/tmp/cr-deltwice-%d", getpid());
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		if (open(path, O_RDWR | O_CREAT, 0600) < 0 ||
+		    open(path, O_RDONLY) < 0 || unlink(path))
+			_exit(2);
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	cr_wait_ready(f.go);
+	EXPECT_EQ(sys_checkpoint(child, f.img, CHECKPOINT_KILL, f.logfd), -1);
+	EXPECT_EQ(errno, EOPNOTSUPP);
+	EXPECT_NE(strstr(cr_log(&f), "a deleted file opened twice"), NULL)
+		TH_LOG("log: %s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(child), CR_OK);
 	cr_files_fini(&f);
 }
 
