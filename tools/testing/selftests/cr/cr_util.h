@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,6 +265,29 @@ static inline int cr_run(struct __test_metadata *_metadata,
 	if (ret)
 		TH_LOG("the restored child says: %s", cr_notes());
 	return ret;
+}
+
+/*
+ * In a test: once @child is set up, checkpoint() of it must fail with
+ * EOPNOTSUPP and @reason on logfd. Then let it go on: its exit status, or
+ * -1 with the log in the test's log.
+ */
+static inline int cr_refused(struct __test_metadata *_metadata,
+			     struct cr_files *f, pid_t child,
+			     const char *reason)
+{
+	bool refused;
+	long ret;
+
+	cr_wait_ready(f->go);
+	ret = sys_checkpoint(child, f->img, CHECKPOINT_KILL, f->logfd);
+	refused = ret == -1 && errno == EOPNOTSUPP && strstr(cr_log(f), reason);
+	if (!refused)
+		TH_LOG("checkpoint() gave %ld, not \"%s\": %s", ret, reason,
+		       cr_log(f));
+	cr_go(f->go);
+	ret = cr_wait_exit(child);
+	return refused ? ret : -1;
 }
 #endif
 
