@@ -2,9 +2,9 @@ NAME = "0001-checkpoint-wire-up-the-checkpoint-and-restart-syscalls"
 SUBJECT = "checkpoint: wire up the checkpoint() and restart() syscalls"
 BODY = """
 Allocate the next two syscall numbers after mseal(): 463 for
-checkpoint(pid, fd, flags, logfd) and 464 for restart(pid, fd, flags, logfd),
-in the x86-64 table and the generic ones. Without CONFIG_CHECKPOINT both
-return -ENOSYS.
+checkpoint(pid, fd, flags, logfd) and 464 for
+restart(pid, fd, flags, logfd), in the x86-64 table and the generic
+ones. Without CONFIG_CHECKPOINT both return -ENOSYS.
 """
 EDITS = [
     ("arch/x86/entry/syscalls/syscall_64.tbl",
