@@ -8,6 +8,7 @@
  * task's root, and resolved at restart from the restarter's root. Pipes are
  * made anew. The bytes in flight in a pipe or FIFO are saved with it, and
  * written back into it at restart; every end of it must be in the image.
+ * A memfd's file is opened again on the memfd that mm/checkpoint.c makes.
  * Any other kind of open file makes checkpoint() fail with a reason.
  */
 #include <linux/checkpoint.h>
@@ -48,8 +49,9 @@ static const char *cr_file_unsupported(struct file *file, char *buf)
 	if (cr_file_support(file, buf) != CR_SUPPORTED)
 		return buf;
 	if (IS_ROOT(file->f_path.dentry) && S_ISREG(inode->i_mode) &&
-	    file->f_path.dentry != file->f_path.mnt->mnt_root)
-		return "an unnamed file (memfd or shmem)";
+	    file->f_path.dentry != file->f_path.mnt->mnt_root &&
+	    !cr_shmem_kind(file))
+		return "an unnamed file (SysV shared memory or a driver's)";
 	if (d_unlinked(file->f_path.dentry) &&
 	    (!S_ISREG(inode->i_mode) || inode->i_nlink))
 		return "a deleted file with other links";
@@ -415,7 +417,7 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 	if (!buf)
 		return -ENOMEM;
 	path = NULL;
-	if (!cr_is_anon_pipe(file)) {
+	if (!cr_is_anon_pipe(file) && !cr_shmem_kind(file)) {
 		path = cr_task_path(t, &file->f_path, buf);
 		if (IS_ERR_OR_NULL(path)) {
 			err = cr_err(ctx, path ? PTR_ERR(path) : -EOPNOTSUPP,
@@ -427,11 +429,16 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 
 	if (S_ISFIFO(inode->i_mode)) {
 		rec.kind = path ? CR_FILE_FIFO : CR_FILE_PIPE;
-		err = cr_write_pipe(ctx, t, file, path, &rec.pipe);
+		err = cr_write_pipe(ctx, t, file, path, &rec.obj);
 		if (err)
 			goto out;
 	} else if (S_ISDIR(inode->i_mode)) {
 		rec.kind = CR_FILE_DIR;
+	} else if (!path) {
+		rec.kind = CR_FILE_SHMEM;
+		err = cr_write_shmem(ctx, file, &rec.obj);
+		if (err)
+			goto out;
 	} else if (d_unlinked(file->f_path.dentry)) {
 		rec.kind = CR_FILE_DELETED;
 		err = cr_count_deleted(ctx, t, inode);
@@ -463,7 +470,8 @@ out:
 
 static bool cr_same_kind(struct inode *inode, const struct cr_file *rec)
 {
-	if (rec->kind == CR_FILE_REG || rec->kind == CR_FILE_DELETED)
+	if (rec->kind == CR_FILE_REG || rec->kind == CR_FILE_DELETED ||
+	    rec->kind == CR_FILE_SHMEM)
 		return S_ISREG(inode->i_mode);
 	if (rec->kind == CR_FILE_FIFO)
 		return S_ISFIFO(inode->i_mode);
@@ -665,7 +673,7 @@ static int cr_restore_pipe_end(struct cr_ctx *ctx, const struct cr_file *rec,
 	if (extra || rec->path_len || (rec->flags & ~CR_PIPE_FLAGS) ||
 	    ((rec->flags & O_ACCMODE) != O_RDONLY && !end))
 		return cr_err(ctx, -EINVAL, "bad pipe end record");
-	e = cr_obj_find(ctx, rec->pipe, CR_OBJ_PIPE);
+	e = cr_obj_find(ctx, rec->obj, CR_OBJ_PIPE);
 	if (!e || !e->end[1] || e->used[end])
 		return cr_err(ctx, -EINVAL, "bad pipe end record");
 	e->used[end] = true;
@@ -681,13 +689,37 @@ static int cr_restore_pipe_end(struct cr_ctx *ctx, const struct cr_file *rec,
 static int cr_check_fifo(struct cr_ctx *ctx, struct file *file,
 			 const struct cr_file *rec, const char *path)
 {
-	struct cr_pipe_ends *e = cr_obj_find(ctx, rec->pipe, CR_OBJ_PIPE);
+	struct cr_pipe_ends *e = cr_obj_find(ctx, rec->obj, CR_OBJ_PIPE);
 
 	if (!e || e->end[1] ||
 	    get_pipe_info(file, false) != get_pipe_info(e->end[0], false))
 		return cr_err(ctx, -EINVAL, "FIFO %s is not the one saved", path);
 	cr_set_pipe_flags(file, rec->flags);
 	return 0;
+}
+
+/* A file of a memfd or of shared memory: opened on what its CR_SHMEM made. */
+static int cr_restore_shmem_file(struct cr_ctx *ctx, const struct cr_file *rec,
+				 size_t extra)
+{
+	struct file *shmem, *file;
+	int err;
+
+	if (extra || rec->path_len || (rec->flags & ~CR_OPEN_FLAGS) ||
+	    rec->mapped > 1)
+		return cr_err(ctx, -EINVAL, "bad shared memory file record");
+	shmem = cr_obj_find(ctx, rec->obj, CR_OBJ_SHMEM);
+	if (!shmem)
+		return -EINVAL;
+	file = dentry_open(&shmem->f_path, rec->flags | O_LARGEFILE,
+			   current_cred());
+	if (IS_ERR(file))
+		return cr_err(ctx, PTR_ERR(file), "cannot open shared memory");
+	err = cr_check_reopened(ctx, file, rec, "shared memory") ?:
+	      cr_obj_insert(ctx, rec->objref, CR_OBJ_FILE, file);
+	if (err)
+		fput(file);
+	return err;
 }
 
 /* A CR_FILE record, whose header has been read: reopen the file. */
@@ -705,6 +737,8 @@ int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 		return err;
 	if (rec.kind == CR_FILE_PIPE)
 		return cr_restore_pipe_end(ctx, &rec, hdr->len - sizeof(rec));
+	if (rec.kind == CR_FILE_SHMEM)
+		return cr_restore_shmem_file(ctx, &rec, hdr->len - sizeof(rec));
 	path = cr_read_path(ctx, rec.path_len, hdr->len - sizeof(rec));
 	if (IS_ERR(path))
 		return PTR_ERR(path);
@@ -713,7 +747,7 @@ int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 	if (rec.kind < CR_FILE_REG || rec.kind > CR_FILE_DELETED ||
 	    (rec.flags & ~CR_OPEN_FLAGS) || rec.mapped > 1 ||
 	    (rec.mapped && rec.kind != CR_FILE_REG &&
-	     rec.kind != CR_FILE_DELETED)) {
+	     rec.kind != CR_FILE_DELETED && rec.kind != CR_FILE_CHR)) {
 		cr_err(ctx, err, "bad file record for %s", path);
 		goto out;
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Checkpoint/restart of an address space.
+ * Checkpoint/restart of an address space, and of shared memory.
  *
  * checkpoint() writes the mm's layout fields, its VMAs, and the anonymous
  * pages present in its private mappings - those the task has written, or
@@ -8,6 +8,13 @@
  * faulted in and the target's memory is not disturbed. All-zero pages are
  * left out. Pages of a private file mapping that were never written come
  * back from the file, which therefore must not change before restart.
+ * The pages of a shared file mapping stay in the file.
+ *
+ * Shared anonymous memory and memfds live in unnamed shmem files: each
+ * such file is written once, as an object with the pages that hold data,
+ * and made anew at restart for every mapping and open file of it. All of
+ * its mappings must be in the image, or the restored tasks would stop
+ * sharing it with the others.
  *
  * restart() gives the new task a fresh mm, as execve() does, maps each VMA
  * at its address with vm_mmap(MAP_FIXED_NOREPLACE) - so the image cannot
@@ -26,13 +33,19 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/shmem_fs.h>
+#include <linux/memfd.h>
 #include <linux/slab.h>
 
 #define CR_VM_FLAGS	(VM_READ | VM_WRITE | VM_EXEC | VM_MAYREAD | \
 			 VM_MAYWRITE | VM_MAYEXEC | VM_GROWSDOWN | \
 			 VM_ACCOUNT | VM_NORESERVE | VM_SOFTDIRTY | \
 			 VM_DONTCOPY | VM_WIPEONFORK | VM_DONTDUMP | \
-			 VM_LOCKED | VM_LOCKONFAULT)
+			 VM_LOCKED | VM_LOCKONFAULT | VM_SHARED | VM_MAYSHARE)
+
+/* The seals a memfd can have, as F_GET_SEALS tells them. */
+#define CR_SEALS	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
+			 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC)
 
 /* The madvise() flags of a VMA, and how restart sets them again. */
 static const struct {
@@ -47,7 +60,7 @@ static const struct {
 
 #define CR_VMA_FLAGS	(CR_VMA_GROWSDOWN | CR_VMA_NORESERVE | \
 			 CR_VMA_DONTFORK | CR_VMA_WIPEONFORK | CR_VMA_DONTDUMP | \
-			 CR_VMA_LOCKED | CR_VMA_LOCKONFAULT)
+			 CR_VMA_LOCKED | CR_VMA_LOCKONFAULT | CR_VMA_SHARED)
 
 struct cr_mm_snap {
 	struct cr_mm		rec;
@@ -59,10 +72,16 @@ struct cr_mm_snap {
 
 static const char *cr_vma_unsupported(struct vm_area_struct *vma)
 {
-	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
-		return "a shared mapping";
 	if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP | VM_HUGETLB))
 		return "a device or hugetlb mapping";
+	if ((vma->vm_flags & VM_MAYSHARE) &&
+	    (!vma->vm_file || !S_ISREG(file_inode(vma->vm_file)->i_mode)))
+		return "a shared mapping of a device";
+	/* restart() seals the memfd before it maps it again */
+	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE) &&
+	    shmem_file(vma->vm_file) &&
+	    (SHMEM_I(file_inode(vma->vm_file))->seals & F_SEAL_FUTURE_WRITE))
+		return "a writable mapping of a memfd sealed against writes";
 	if (vma->vm_flags & ~CR_VM_FLAGS)
 		return "a mapping with madvise() or other flags c/r does not support";
 	if (!vma->vm_file && !vma_is_anonymous(vma))
@@ -117,7 +136,8 @@ static int cr_snap_mm(struct cr_ctx *ctx, struct task_struct *t,
 			  (vma->vm_flags & VM_WRITE ? PROT_WRITE : 0) |
 			  (vma->vm_flags & VM_EXEC ? PROT_EXEC : 0);
 		v->flags = (vma->vm_flags & VM_GROWSDOWN ? CR_VMA_GROWSDOWN : 0) |
-			   (vma->vm_flags & VM_NORESERVE ? CR_VMA_NORESERVE : 0);
+			   (vma->vm_flags & VM_NORESERVE ? CR_VMA_NORESERVE : 0) |
+			   (vma->vm_flags & VM_MAYSHARE ? CR_VMA_SHARED : 0);
 		for (i = 0; i < ARRAY_SIZE(cr_vma_advice); i++)
 			if (vma->vm_flags & cr_vma_advice[i].vm_flag)
 				v->flags |= cr_vma_advice[i].cr_flag;
@@ -173,6 +193,15 @@ static void cr_put_snap(struct cr_mm_snap *s)
 		fput(s->exe_file);
 	kvfree(s->files);
 	kvfree(s->vmas);
+}
+
+static bool cr_page_is_zero(struct page *page)
+{
+	void *kaddr = kmap_local_page(page);
+	bool zero = !memchr_inv(kaddr, 0, PAGE_SIZE);
+
+	kunmap_local(kaddr);
+	return zero;
 }
 
 struct cr_walk {
@@ -256,15 +285,9 @@ static int cr_write_pages(struct cr_ctx *ctx, struct mm_struct *mm,
 
 		/* Leave out what is not anonymous, or is all zero. */
 		for (i = 0; i < nr; i++) {
-			void *kaddr;
-			bool zero;
-
 			if (!test_bit(i, w.map))
 				continue;
-			kaddr = kmap_local_page(pages[i]);
-			zero = !memchr_inv(kaddr, 0, PAGE_SIZE);
-			kunmap_local(kaddr);
-			if (zero || !PageAnon(pages[i])) {
+			if (!PageAnon(pages[i]) || cr_page_is_zero(pages[i])) {
 				put_page(pages[i]);
 				__clear_bit(i, w.map);
 			}
@@ -285,6 +308,179 @@ static int cr_write_pages(struct cr_ctx *ctx, struct mm_struct *mm,
 				put_page(pages[i]);
 	}
 	return err;
+}
+
+/* checkpoint: a shmem object in the image, and how many of its VMAs are. */
+struct cr_shmem_seen {
+	struct list_head	list;
+	struct inode		*inode;
+	unsigned long		nr_vmas;
+};
+
+/**
+ * cr_shmem_kind - what c/r makes of an unnamed shmem file
+ * @file: the file
+ *
+ * Return: CR_SHMEM_MEMFD for a memfd, CR_SHMEM_ANON for the file behind a
+ * shared anonymous mapping, 0 for any other file - SysV shared memory,
+ * whose file is a wrapper, among them.
+ */
+u32 cr_shmem_kind(struct file *file)
+{
+	const char *name = file->f_path.dentry->d_name.name;
+
+	if (!shmem_file(file) || !IS_ROOT(file->f_path.dentry) ||
+	    file->f_op != file_inode(file)->i_fop)
+		return 0;
+	if (!strncmp(name, "memfd:", strlen("memfd:")))
+		return CR_SHMEM_MEMFD;
+	if (!strcmp(name, "dev/zero"))
+		return CR_SHMEM_ANON;
+	return 0;
+}
+
+/* Page @index of shmem @inode in *@page, or NULL for a hole or zeroes. */
+static int cr_shmem_page(struct inode *inode, pgoff_t index,
+			 struct page **page)
+{
+	struct folio *folio;
+	int err;
+
+	*page = NULL;
+	err = shmem_get_folio(inode, index, 0, &folio, SGP_READ);
+	if (err)
+		return err == -EINVAL ? 0 : err;	/* truncated meanwhile */
+	if (!folio)
+		return 0;
+	folio_unlock(folio);
+	*page = folio_file_page(folio, index);
+	if (cr_page_is_zero(*page)) {
+		folio_put(folio);
+		*page = NULL;
+	}
+	return 0;
+}
+
+/* The pages of @inode that hold data, swapped out or not, at their offsets. */
+static int cr_write_shmem_pages(struct cr_ctx *ctx, struct inode *inode,
+				loff_t size)
+{
+	pgoff_t index = 0, end = DIV_ROUND_UP(size, PAGE_SIZE);
+	struct cr_pages last = {};
+	struct page **pages;
+	unsigned int n, i;
+	int err = 0;
+
+	pages = kmalloc_array(CR_PAGES_MAX, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	while (!err && index < end) {
+		loff_t pos = mapping_seek_hole_data(inode->i_mapping,
+						    (loff_t)index << PAGE_SHIFT,
+						    size, SEEK_DATA);
+
+		if (pos < 0)
+			break;		/* no data after index */
+		index = pos >> PAGE_SHIFT;
+		for (n = 0; n < CR_PAGES_MAX && index + n < end; n++) {
+			err = cr_shmem_page(inode, index + n, &pages[n]);
+			if (err || !pages[n])
+				break;
+		}
+		if (!err && n)
+			err = cr_write_run(ctx, (u64)index << PAGE_SHIFT, pages, n);
+		for (i = 0; i < n; i++)
+			put_page(pages[i]);
+		/* Past the run, and the hole or zero page that ended it. */
+		index += n + (n < CR_PAGES_MAX);
+		cond_resched();
+	}
+	kfree(pages);
+	return err ?: cr_write_rec(ctx, CR_PAGES, &last, sizeof(last), NULL, 0);
+}
+
+/**
+ * cr_write_shmem - write the memory behind a memfd or shared anonymous memory
+ * @ctx: checkpoint context
+ * @file: a file of it, of a kind cr_shmem_kind() knows
+ * @objref: its objref, for the CR_FILE
+ *
+ * The memory is written once, the first time one of its files is.
+ */
+int cr_write_shmem(struct cr_ctx *ctx, struct file *file, u32 *objref)
+{
+	struct inode *inode = file_inode(file);
+	struct cr_shmem rec = { .kind = cr_shmem_kind(file) };
+	const char *name = file->f_path.dentry->d_name.name;
+	struct cr_shmem_seen *seen;
+	int err;
+
+	*objref = cr_obj_lookup(ctx, inode);
+	if (*objref)
+		return 0;
+	seen = kzalloc(sizeof(*seen), GFP_KERNEL);
+	if (!seen)
+		return -ENOMEM;
+	seen->inode = inode;
+	list_add_tail(&seen->list, &ctx->shmems);
+
+	if (rec.kind == CR_SHMEM_MEMFD) {
+		name += strlen("memfd:");
+		rec.name_len = strlen(name) + 1;
+	}
+	inode_lock_shared(inode);
+	rec.flags = SHMEM_I(inode)->flags & VM_NORESERVE ? CR_SHMEM_NORESERVE : 0;
+	rec.seals = SHMEM_I(inode)->seals;
+	rec.mode = inode->i_mode;
+	rec.size = i_size_read(inode);
+	inode_unlock_shared(inode);
+	err = cr_obj_add(ctx, inode, CR_OBJ_SHMEM, &rec.objref) ?:
+	      cr_write_rec(ctx, CR_SHMEM, &rec, sizeof(rec), name, rec.name_len) ?:
+	      cr_write_shmem_pages(ctx, inode, rec.size);
+	*objref = rec.objref;
+	return err;
+}
+
+/* checkpoint: one more VMA of the image maps shmem @inode. */
+static void cr_shmem_mapped(struct cr_ctx *ctx, struct inode *inode)
+{
+	struct cr_shmem_seen *seen;
+
+	list_for_each_entry(seen, &ctx->shmems, list)
+		if (seen->inode == inode)
+			seen->nr_vmas++;
+}
+
+/*
+ * Once every task is written: shared memory mapped by a task outside the
+ * image would be shared no more after restart.
+ */
+int cr_check_shmem(struct cr_ctx *ctx)
+{
+	struct cr_shmem_seen *seen;
+	struct vm_area_struct *vma;
+
+	list_for_each_entry(seen, &ctx->shmems, list) {
+		struct address_space *mapping = seen->inode->i_mapping;
+		unsigned long n = 0;
+
+		i_mmap_lock_read(mapping);
+		vma_interval_tree_foreach(vma, &mapping->i_mmap, 0, ULONG_MAX)
+			n++;
+		i_mmap_unlock_read(mapping);
+		if (n != seen->nr_vmas)
+			return cr_err(ctx, -EOPNOTSUPP,
+				      "shared memory (a memfd or MAP_SHARED | MAP_ANONYMOUS) is mapped outside the checkpointed tasks (not supported)");
+	}
+	return 0;
+}
+
+void cr_release_shmem(struct cr_ctx *ctx)
+{
+	struct cr_shmem_seen *seen, *tmp;
+
+	list_for_each_entry_safe(seen, tmp, &ctx->shmems, list)
+		kfree(seen);
 }
 
 int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
@@ -309,10 +505,16 @@ int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 	err = cr_snap_mm(ctx, t, mm, s);
 	if (!err && s->exe_file)
 		err = cr_write_file(ctx, t, s->exe_file, true, &s->rec.exe_file);
-	for (i = 0; !err && i < s->rec.nr_vmas; i++)
-		if (s->files[i])
-			err = cr_write_file(ctx, t, s->files[i], true,
-					    &s->vmas[i].file);
+	for (i = 0; !err && i < s->rec.nr_vmas; i++) {
+		struct file *file = s->files[i];
+		bool shared = s->vmas[i].flags & CR_VMA_SHARED;
+
+		if (!file)
+			continue;
+		err = cr_write_file(ctx, t, file, !shared, &s->vmas[i].file);
+		if (!err && cr_shmem_kind(file))
+			cr_shmem_mapped(ctx, file_inode(file));
+	}
 	if (!err)
 		err = cr_write_rec(ctx, CR_MM, &s->rec, sizeof(s->rec), s->auxv,
 				   s->rec.nr_auxv * sizeof(u64));
@@ -380,9 +582,120 @@ static int cr_check_mm_rec(struct cr_ctx *ctx, const struct cr_mm *r,
 	return 0;
 }
 
+/* Read the CR_PAGES records of shmem @file, of @size bytes, into it. */
+static int cr_restore_shmem_pages(struct cr_ctx *ctx, struct file *file,
+				  u64 size)
+{
+	struct cr_pages rec;
+	struct cr_hdr hdr;
+	unsigned int i;
+	void *buf;
+	int err;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		/* Raw: no object may stand between the memory and its pages. */
+		err = cr_read(ctx, &hdr, sizeof(hdr));
+		if (!err && (hdr.type != CR_PAGES || hdr.len < sizeof(rec)))
+			err = cr_err(ctx, -EINVAL, "bad shared memory pages");
+		if (!err)
+			err = cr_read(ctx, &rec, sizeof(rec));
+		if (err || (!rec.nr && hdr.len == sizeof(rec)))
+			break;
+		if (!rec.nr || rec.nr > CR_PAGES_MAX ||
+		    hdr.len - sizeof(rec) != rec.nr * PAGE_SIZE ||
+		    !PAGE_ALIGNED(rec.addr) || rec.addr >= size ||
+		    rec.nr > DIV_ROUND_UP(size - rec.addr, PAGE_SIZE)) {
+			err = cr_err(ctx, -EINVAL,
+				     "bad shared memory pages at offset %llu",
+				     rec.addr);
+			break;
+		}
+		for (i = 0; !err && i < rec.nr; i++) {
+			loff_t pos = rec.addr + i * PAGE_SIZE;
+			size_t n = min_t(u64, PAGE_SIZE, size - pos);
+
+			err = cr_read(ctx, buf, PAGE_SIZE);
+			if (!err && kernel_write(file, buf, n, &pos) != n)
+				err = cr_err(ctx, -EIO,
+					     "cannot fill shared memory");
+		}
+		if (err)
+			break;
+	}
+	kfree(buf);
+	return err;
+}
+
+/* Seal the new memfd @file as the saved one was. */
+static int cr_restore_seals(struct cr_ctx *ctx, struct file *file, u32 seals)
+{
+	long err;
+
+	/* A new inode, not yet seen by anyone: as memfd_create() does. */
+	SHMEM_I(file_inode(file))->seals = 0;
+	if (!seals)
+		return 0;
+	err = memfd_fcntl(file, F_ADD_SEALS, seals);
+	return err ? cr_err(ctx, err, "cannot seal a memfd (seals %#x)", seals)
+		   : 0;
+}
+
+/* A CR_SHMEM record, whose header has been read: make the memory anew. */
+int cr_restore_shmem(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+{
+	char name[NAME_MAX + 1] = "memfd:";
+	const size_t prefix = strlen("memfd:");
+	struct cr_shmem rec;
+	unsigned long flags;
+	struct file *file;
+	bool memfd;
+	int err;
+
+	if (hdr->len < sizeof(rec))
+		return cr_err(ctx, -EINVAL, "shared memory record too short");
+	err = cr_read(ctx, &rec, sizeof(rec));
+	if (err)
+		return err;
+	memfd = rec.kind == CR_SHMEM_MEMFD;
+	if ((rec.kind != CR_SHMEM_ANON && !memfd) ||
+	    memfd != !!rec.name_len || rec.name_len > sizeof(name) - prefix ||
+	    hdr->len - sizeof(rec) != rec.name_len ||
+	    (rec.flags & ~CR_SHMEM_NORESERVE) ||
+	    (rec.seals & ~CR_SEALS) || (!memfd && rec.seals != F_SEAL_SEAL) ||
+	    !S_ISREG(rec.mode) || (rec.mode & ~(S_IFMT | 07777)) ||
+	    rec.size > MAX_LFS_FILESIZE)
+		return cr_err(ctx, -EINVAL, "bad shared memory record");
+	err = cr_read(ctx, name + prefix, rec.name_len);
+	if (err)
+		return err;
+	if (memfd && strnlen(name, sizeof(name)) != prefix + rec.name_len - 1)
+		return cr_err(ctx, -EINVAL, "bad memfd name");
+
+	flags = rec.flags & CR_SHMEM_NORESERVE ? VM_NORESERVE : 0;
+	if (memfd)
+		file = shmem_file_setup(name, rec.size, flags);
+	else
+		file = shmem_kernel_file_setup("dev/zero", rec.size, flags);
+	if (IS_ERR(file))
+		return cr_err(ctx, PTR_ERR(file), "cannot make %s again",
+			      memfd ? name : "shared memory");
+	file_inode(file)->i_mode = rec.mode;
+	err = cr_restore_shmem_pages(ctx, file, rec.size);
+	if (!err && memfd)
+		err = cr_restore_seals(ctx, file, rec.seals);
+	if (!err)
+		err = cr_obj_insert(ctx, rec.objref, CR_OBJ_SHMEM, file);
+	if (err)
+		fput(file);
+	return err;
+}
+
 static int cr_restore_vma(struct cr_ctx *ctx, u64 *prev_end)
 {
-	unsigned long flags = MAP_PRIVATE | MAP_FIXED_NOREPLACE;
+	unsigned long flags = MAP_FIXED_NOREPLACE;
 	struct file *file = NULL;
 	unsigned long addr;
 	struct cr_vma v;
@@ -400,10 +713,14 @@ static int cr_restore_vma(struct cr_ctx *ctx, u64 *prev_end)
 		return cr_err(ctx, -EINVAL, "bad VMA record at %#llx", v.start);
 	*prev_end = v.end;
 
+	flags |= v.flags & CR_VMA_SHARED ? MAP_SHARED : MAP_PRIVATE;
 	if (v.file) {
 		file = cr_obj_find(ctx, v.file, CR_OBJ_FILE);
 		if (!file)
 			return -EINVAL;
+	} else if (v.flags & CR_VMA_SHARED) {
+		return cr_err(ctx, -EINVAL, "shared VMA at %#llx without a file",
+			      v.start);
 	} else {
 		flags |= MAP_ANONYMOUS;
 		v.pgoff = 0;

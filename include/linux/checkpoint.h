@@ -61,6 +61,7 @@ enum cr_obj_type {
 	CR_OBJ_SIGHAND,
 	CR_OBJ_PIPE,
 	CR_OBJ_INODE,		/* checkpoint: a deleted file's, met once */
+	CR_OBJ_SHMEM,		/* its inode; at restart, a file made for it */
 };
 
 struct cr_ctx {
@@ -82,6 +83,7 @@ struct cr_ctx {
 	u32			last_objref;
 	bool			in_task;	/* restart: objects may come */
 	struct list_head	pipes;		/* checkpoint: their ends */
+	struct list_head	shmems;		/* checkpoint: their VMAs */
 
 	struct cr_task_ctx	*tasks;
 	unsigned int		nr_tasks;
@@ -191,6 +193,11 @@ void cr_put_pipe_ends(void *ends);
 /* mm/checkpoint.c */
 int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
 int cr_restore_mm(struct cr_ctx *ctx, u32 objref);
+u32 cr_shmem_kind(struct file *file);
+int cr_write_shmem(struct cr_ctx *ctx, struct file *file, u32 *objref);
+int cr_restore_shmem(struct cr_ctx *ctx, const struct cr_hdr *hdr);
+int cr_check_shmem(struct cr_ctx *ctx);
+void cr_release_shmem(struct cr_ctx *ctx);
 
 /* arch/<arch>/checkpoint/ */
 int cr_arch_write_cpu(struct cr_ctx *ctx);

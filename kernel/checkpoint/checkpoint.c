@@ -266,7 +266,7 @@ static int cr_write_image(struct cr_ctx *ctx)
 	for (i = 0; !err && i < ctx->nr_tasks; i++)
 		err = cr_write_task(ctx, ctx->tasks[i].task);
 	if (!err)
-		err = cr_check_pipes(ctx);
+		err = cr_check_pipes(ctx) ?: cr_check_shmem(ctx);
 	if (err)
 		return err;
 	trailer.csum = ctx->csum;

@@ -21,10 +21,13 @@ struct cr_obj {
 	enum cr_obj_type	type;
 };
 
-/* Drop what the object holds: a file, or at restart a pipe's two ends. */
+/*
+ * Drop what the object holds: a file, or at restart a pipe's two ends or
+ * the file made for shared memory.
+ */
 static void cr_obj_put(struct cr_obj *obj, bool restart)
 {
-	if (obj->type == CR_OBJ_FILE)
+	if (obj->type == CR_OBJ_FILE || (obj->type == CR_OBJ_SHMEM && restart))
 		fput(obj->ptr);
 	else if (obj->type == CR_OBJ_PIPE && restart)
 		cr_put_pipe_ends(obj->ptr);

@@ -45,6 +45,7 @@ static struct cr_ctx *cr_ctx_alloc(int fd, int logfd, unsigned long flags,
 	hash_init(ctx->obj_hash);
 	xa_init(&ctx->objs);
 	INIT_LIST_HEAD(&ctx->pipes);
+	INIT_LIST_HEAD(&ctx->shmems);
 	init_completion(&ctx->all_parked);
 	init_waitqueue_head(&ctx->park_wq);
 
@@ -82,6 +83,7 @@ static void cr_ctx_free(struct kref *ref)
 
 	cr_obj_release_all(ctx);
 	cr_release_pipes(ctx);
+	cr_release_shmem(ctx);
 	kfree(ctx->tasks);
 	if (ctx->file)
 		fput(ctx->file);
@@ -219,8 +221,8 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 }
 
 /*
- * The next record header. Objects (CR_FILE, CR_PIPE, CR_EVENTFD) may stand
- * before any record that refers to them; they are restored here and
+ * The next record header. Objects (CR_FILE, CR_PIPE, CR_EVENTFD, CR_SHMEM)
+ * may stand before any record that refers to them; they are restored here and
  * skipped.
  */
 int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
@@ -247,6 +249,8 @@ int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 			err = cr_restore_pipe(ctx, hdr);
 		else if (hdr->type == CR_EVENTFD)
 			err = cr_restore_eventfd(ctx, hdr);
+		else if (hdr->type == CR_SHMEM)
+			err = cr_restore_shmem(ctx, hdr);
 		else
 			return 0;
 		if (err)

@@ -50,6 +50,7 @@ enum cr_type {
 	CR_FILE,		/* struct cr_file, path */
 	CR_PIPE,		/* struct cr_pipe, path, bytes in flight */
 	CR_EVENTFD,		/* struct cr_eventfd */
+	CR_SHMEM,		/* struct cr_shmem, name, then its CR_PAGES */
 	CR_DATA,		/* bytes of a deleted file, after its CR_FILE */
 	CR_FDTABLE,		/* struct cr_fdtable, cr_fd[nr_fds] */
 	CR_FS,			/* struct cr_fs, path of cwd */
@@ -143,6 +144,7 @@ enum cr_file_kind {
 	CR_FILE_FIFO,		/* a FIFO, reopened by path */
 	CR_FILE_DIR,		/* a directory, reopened by path */
 	CR_FILE_DELETED,	/* a regular file deleted while open */
+	CR_FILE_SHMEM,		/* a memfd or shared anonymous memory; no path */
 };
 
 #define CR_DATA_MAX		(64U << 10)	/* most bytes in a CR_DATA */
@@ -160,7 +162,8 @@ struct cr_file {
 	__u32	rdev;		/* new_encode_dev() of a device's number */
 	__u32	path_len;	/* bytes of path after this struct, with NUL */
 	__u32	mapped;		/* mapped: size and mtime must not change */
-	__u32	pipe;		/* objref of the CR_PIPE of a pipe or FIFO */
+	__u32	obj;		/* objref of the CR_PIPE of a pipe or FIFO, */
+				/* or of the CR_SHMEM of a shmem file */
 	__u32	pad;
 };
 
@@ -182,6 +185,30 @@ struct cr_pipe {
 	__u32	nr_bytes;	/* bytes in flight, after the path */
 	__u32	path_len;	/* a FIFO's path with its NUL; 0 for a pipe */
 	__u32	pad;
+};
+
+enum cr_shmem_kind {
+	CR_SHMEM_ANON = 1,	/* behind mmap(MAP_SHARED | MAP_ANONYMOUS) */
+	CR_SHMEM_MEMFD,		/* made by memfd_create() */
+};
+
+/* cr_shmem.flags */
+#define CR_SHMEM_NORESERVE	(1U << 0)	/* not charged to overcommit */
+
+/*
+ * The memory behind memfds and shared anonymous mappings, before the first
+ * CR_FILE of it. The name (a memfd's, without "memfd:") follows, with its
+ * NUL; then the pages that hold data, as CR_PAGES records whose addr is
+ * the byte offset in the file, ended by one with nr == 0.
+ */
+struct cr_shmem {
+	__u32	objref;
+	__u32	kind;		/* enum cr_shmem_kind */
+	__u32	flags;		/* CR_SHMEM_* */
+	__u32	seals;		/* F_SEAL_*, as F_GET_SEALS tells */
+	__u32	mode;		/* i_mode */
+	__u32	name_len;	/* bytes of name after this struct, with NUL */
+	__u64	size;		/* i_size */
 };
 
 /* An eventfd: a file object, as a CR_FILE defines one. */
@@ -253,6 +280,7 @@ struct cr_mm {
 #define CR_VMA_DONTDUMP		(1U << 4)	/* madvise(MADV_DONTDUMP) */
 #define CR_VMA_LOCKED		(1U << 5)	/* mlock() */
 #define CR_VMA_LOCKONFAULT	(1U << 6)	/* mlock2(MLOCK_ONFAULT) */
+#define CR_VMA_SHARED		(1U << 7)	/* MAP_SHARED; pages in the file */
 
 struct cr_vma {
 	__u64	start;

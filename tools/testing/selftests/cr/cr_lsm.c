@@ -237,12 +237,11 @@ FIXTURE_VARIANT_ADD(kind, terminal) {
 };
 
 FIXTURE_VARIANT_ADD(kind, memfd) {
-	.make = make_memfd, .kind = NOT_YET, .reason = "an unnamed file",
+	.make = make_memfd, .kind = SUPPORTED,
 };
 
 FIXTURE_VARIANT_ADD(kind, shared_anonymous_memory) {
-	.make = make_shared_anon, .kind = NOT_YET,
-	.reason = "a shared mapping",
+	.make = make_shared_anon, .kind = SUPPORTED,
 };
 
 FIXTURE_VARIANT_ADD(kind, pidfd) {

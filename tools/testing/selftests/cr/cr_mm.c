@@ -3,9 +3,12 @@
  * Memory across checkpoint/restart: written, sparse, read-only and
  * PROT_NONE anonymous memory, the heap, the stack, a private file mapping
  * with pages copied on write, and the layout as /proc/pid/maps shows it;
- * madvise() flags and what they do at fork; mlock()ed ranges.
+ * madvise() flags and what they do at fork; mlock()ed ranges; shared
+ * memory - anonymous, memfds with their seals, and shared file mappings.
  */
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include "../kselftest_harness.h"
 #include "cr_util.h"
 
@@ -155,7 +158,7 @@ TEST(memory_and_layout_survive)
 		_exit(check(&l, stackbuf));
 	}
 	cr_wait_ready(f.go);
-	strcpy(before, read_maps(child));
+	snprintf(before, sizeof(before), "%s", read_maps(child));
 	restored = cr_checkpoint_restart(&f, child);
 	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
 	EXPECT_STREQ(before, read_maps(restored));
@@ -299,6 +302,238 @@ TEST(mlocked_ranges_survive)
 		_exit(check_locks());
 	}
 	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	cr_files_fini(&f);
+}
+
+struct shared {
+	unsigned char *anon, *alias, *map, *priv, *fmap, *zero;
+	int memfd, sealed, fd;
+};
+
+#define MEMFD_SIZE	(3 * PAGE + 100)
+
+static int memfd_path_is(int fd, const char *want)
+{
+	char link[64], path[128];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0)
+		return 0;
+	path[n] = '\0';
+	return !strcmp(path, want);
+}
+
+static int check_shared(const struct shared *s)
+{
+	unsigned char buf[MEMFD_SIZE];
+	struct stat st;
+	unsigned long i;
+
+	/* Anonymous: the data, the zero pages, and one memory behind both. */
+	for (i = 0; i < 4 * PAGE; i++)
+		if (s->anon[i] != (i / PAGE % 2 ? 0 : pattern(i, 7)))
+			return 70;
+	s->anon[5] = 'z';
+	if (s->alias[5] != 'z')
+		return 71;
+
+	/* A memfd: its name, size, offset, seals and data. */
+	if (!memfd_path_is(s->memfd, "/memfd:cr-test (deleted)") ||
+	    fstat(s->memfd, &st) || st.st_size != MEMFD_SIZE ||
+	    lseek(s->memfd, 0, SEEK_CUR) != 1234 ||
+	    fcntl(s->memfd, F_GET_SEALS) != (F_SEAL_SHRINK | F_SEAL_GROW))
+		return 72;
+	if (pread(s->memfd, buf, sizeof(buf), 0) != sizeof(buf))
+		return 73;
+	for (i = 0; i < MEMFD_SIZE; i++)
+		if (buf[i] != (i == PAGE ? 'M' : pattern(i, 8)))
+			return 74;
+	/* its shared mapping is the file; its private one kept its copy */
+	if (pwrite(s->memfd, "Q", 1, PAGE + 2) != 1 || s->map[2] != 'Q')
+		return 75;
+	if (s->priv[1] != 'P' || s->priv[0] != pattern(0, 8) ||
+	    ftruncate(s->memfd, PAGE) != -1 || errno != EPERM)
+		return 76;
+
+	/* A write-sealed memfd stays so. */
+	if (fcntl(s->sealed, F_GET_SEALS) != (F_SEAL_WRITE | F_SEAL_SEAL) ||
+	    pread(s->sealed, buf, 7, 0) != 7 || memcmp(buf, "sealed", 7) ||
+	    pwrite(s->sealed, "x", 1, 0) != -1 || errno != EPERM)
+		return 77;
+
+	/* A shared file mapping is the file. */
+	if (memcmp(s->fmap, "shared file", 11))
+		return 78;
+	if (pwrite(s->fd, "xyz", 3, 100) != 3 || memcmp(s->fmap + 100, "xyz", 3))
+		return 79;
+	s->fmap[200] = 'w';
+	if (pread(s->fd, buf, 1, 200) != 1 || buf[0] != 'w')
+		return 80;
+
+	/* A private mapping of /dev/zero is anonymous memory. */
+	if (s->zero[3] != 'z' || s->zero[4])
+		return 81;
+	return CR_OK;
+}
+
+static int setup_shared(struct shared *s, const char *datafile)
+{
+	unsigned long i;
+	int fd;
+
+	s->anon = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s->anon == MAP_FAILED)
+		return 1;
+	for (i = 0; i < 4 * PAGE; i += 2 * PAGE)
+		for (unsigned long j = i; j < i + PAGE; j++)
+			s->anon[j] = pattern(j, 7);
+	/* old_size 0: a second mapping of the same shared memory */
+	s->alias = mremap(s->anon, 0, 4 * PAGE, MREMAP_MAYMOVE);
+
+	s->memfd = memfd_create("cr-test", MFD_ALLOW_SEALING);
+	for (i = 0; i < MEMFD_SIZE; i++) {
+		unsigned char c = pattern(i, 8);
+
+		if (write(s->memfd, &c, 1) != 1)
+			return 2;
+	}
+	s->map = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      s->memfd, PAGE);
+	s->priv = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+		       s->memfd, 0);
+	if (s->alias == MAP_FAILED || s->map == MAP_FAILED ||
+	    s->priv == MAP_FAILED)
+		return 3;
+	s->map[0] = 'M';
+	s->priv[1] = 'P';
+	lseek(s->memfd, 1234, SEEK_SET);
+	if (fcntl(s->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW))
+		return 4;
+
+	s->sealed = memfd_create("sealed", MFD_ALLOW_SEALING);
+	if (write(s->sealed, "sealed", 7) != 7 ||
+	    fcntl(s->sealed, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SEAL))
+		return 5;
+
+	s->fd = open(datafile, O_RDWR);
+	s->fmap = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, 0);
+	if (s->fmap == MAP_FAILED)
+		return 6;
+	memcpy(s->fmap, "shared file", 11);
+
+	fd = open("/dev/zero", O_RDWR);
+	s->zero = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (s->zero == MAP_FAILED)
+		return 7;
+	s->zero[3] = 'z';
+	return 0;
+}
+
+TEST(shared_memory_survives)
+{
+	char datafile[64], before[16384];
+	struct cr_files f;
+	pid_t child, restored;
+	int fd;
+
+	cr_files_init(&f, "shm");
+	snprintf(datafile, sizeof(datafile), "/tmp/cr-shm-%d.data", getpid());
+	fd = open(datafile, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_EQ(ftruncate(fd, PAGE), 0);
+	close(fd);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct shared s;
+		int err;
+
+		cr_child_init();
+		err = setup_shared(&s, datafile);
+		if (err)
+			_exit(100 + err);
+		cr_wait_go(f.go);
+		_exit(check_shared(&s));
+	}
+	cr_wait_ready(f.go);
+	snprintf(before, sizeof(before), "%s", read_maps(child));
+	restored = cr_checkpoint_restart(&f, child);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
+	EXPECT_STREQ(before, read_maps(restored));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(restored), CR_OK);
+	unlink(datafile);
+	cr_files_fini(&f);
+}
+
+/* A writable mapping that its memfd's seal forbids to map again. */
+TEST(write_sealed_writable_mapping_is_refused)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "shmseal");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		unsigned char *map;
+		int memfd;
+
+		cr_child_init();
+		memfd = memfd_create("sealed", MFD_ALLOW_SEALING);
+		if (ftruncate(memfd, PAGE))
+			_exit(92);
+		map = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   memfd, 0);
+		if (map == MAP_FAILED ||
+		    fcntl(memfd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE))
+			_exit(93);
+		close(memfd);
+		map[0] = 'w';
+		cr_wait_go(f.go);
+		_exit(map[0] == 'w' ? CR_OK : 94);
+	}
+	EXPECT_EQ(cr_refused(_metadata, &f, child, "sealed against writes"),
+		  CR_OK);
+	cr_files_fini(&f);
+}
+
+/* Memory shared with a task outside the checkpoint is refused. */
+TEST(memory_shared_outside_is_refused)
+{
+	struct cr_files f;
+	unsigned char *mine;
+	pid_t child;
+	int memfd;
+
+	cr_files_init(&f, "shmout");
+	memfd = memfd_create("outside", 0);
+	ASSERT_EQ(ftruncate(memfd, PAGE), 0);
+	mine = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	ASSERT_NE(mine, MAP_FAILED);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		unsigned char *theirs;
+
+		dup2(memfd, 3);
+		cr_child_init_keep(1);	/* unmaps mine */
+		theirs = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			      3, 0);
+		if (theirs == MAP_FAILED)
+			_exit(90);
+		theirs[0] = 'c';
+		cr_wait_go(f.go);
+		_exit(theirs[1] == 'p' ? CR_OK : 91);
+	}
+	mine[1] = 'p';
+	EXPECT_EQ(cr_refused(_metadata, &f, child, "mapped outside"), CR_OK);
+	EXPECT_EQ(mine[0], 'c');
+	munmap(mine, PAGE);
+	close(memfd);
 	cr_files_fini(&f);
 }
 

@@ -127,8 +127,8 @@ static inline const char *cr_log(struct cr_files *f)
 
 /*
  * kselftest_harness.h shares an anonymous page with each test's process
- * for its results; c/r does not support shared memory yet. Unmap every
- * shared mapping.
+ * for its results, and checkpoint() refuses memory shared with a task
+ * outside the checkpoint. Unmap every shared mapping.
  */
 static inline void cr_unmap_shared(void)
 {
