@@ -23,25 +23,28 @@ if [ ! -f "$SRC/Makefile" ]; then
 	rmdir "$tmp"
 fi
 
-# patches/ as applied last time lives in $SRC/.cr-patches; swap it if stale.
+# patches/ as applied last time lives in $SRC/.cr-patches. Keep the
+# longest unchanged prefix; reverse the rest and apply what follows it.
 applied="$SRC/.cr-patches"
-if ! diff -rq "$TOP/patches" "$applied" >/dev/null 2>&1; then
-	if [ -d "$applied" ]; then
-		for p in $(ls -r "$applied"/*.patch 2>/dev/null); do
-			echo "  UNPATCH $(basename "$p")"
-			patch -s -R -p1 -d "$SRC" < "$p"
-		done
-		rm -rf "$applied"
-	fi
-	mkdir -p "$applied.new"
-	for p in "$TOP"/patches/*.patch; do
-		[ -e "$p" ] || continue
-		echo "  PATCH   $(basename "$p")"
-		patch -s -p1 -N -d "$SRC" < "$p"
-		cp "$p" "$applied.new/"
-	done
-	mv "$applied.new" "$applied"
-fi
+mkdir -p "$applied"
+old=($(cd "$applied" && ls *.patch 2>/dev/null || true))
+new=($(cd "$TOP/patches" && ls *.patch 2>/dev/null || true))
+keep=0
+while [ $keep -lt ${#old[@]} ] && [ $keep -lt ${#new[@]} ] &&
+      [ "${old[$keep]}" = "${new[$keep]}" ] &&
+      cmp -s "$applied/${old[$keep]}" "$TOP/patches/${new[$keep]}"; do
+	keep=$((keep + 1))
+done
+for ((i = ${#old[@]} - 1; i >= keep; i--)); do
+	echo "  UNPATCH ${old[$i]}"
+	patch -s -R -p1 -d "$SRC" < "$applied/${old[$i]}"
+	rm "$applied/${old[$i]}"
+done
+for ((i = keep; i < ${#new[@]}; i++)); do
+	echo "  PATCH   ${new[$i]}"
+	patch -s -p1 -N -d "$SRC" < "$TOP/patches/${new[$i]}"
+	cp "$TOP/patches/${new[$i]}" "$applied/"
+done
 
 for path in $OVERLAY; do
 	[ -e "$TOP/$path" ] || continue
