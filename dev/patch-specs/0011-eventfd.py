@@ -7,8 +7,8 @@ fdinfo shows the same. restart() makes the eventfd again with the full
 64-bit counter, which eventfd2(2) cannot set.
 
 Add eventfd_get_state(), which reads both under the wait queue lock,
-and split eventfd_file_create() out of do_eventfd(). No functional
-change.
+and split eventfd_file_create() out of do_eventfd(), with stubs for
+kernels without CONFIG_EVENTFD. No functional change.
 """
 OLD_DO = """static int do_eventfd(unsigned int count, int flags)
 {
@@ -142,4 +142,11 @@ EDITS = [
      "int eventfd_get_state(struct file *file, __u64 *cnt, unsigned int *flags);\n"
      "struct file *eventfd_file_create(__u64 count, int flags);\n\n"
      "static inline bool eventfd_signal_allowed(void)\n"),
+    ("include/linux/eventfd.h",
+     "static inline struct eventfd_ctx *eventfd_ctx_fdget(int fd)\n{\n\treturn ERR_PTR(-ENOSYS);\n}\n",
+     "static inline struct eventfd_ctx *eventfd_ctx_fdget(int fd)\n{\n\treturn ERR_PTR(-ENOSYS);\n}\n\n"
+     "static inline int eventfd_get_state(struct file *file, __u64 *cnt,\n"
+     "\t\t\t\t    unsigned int *flags)\n{\n\treturn -EINVAL;\n}\n\n"
+     "static inline struct file *eventfd_file_create(__u64 count, int flags)\n"
+     "{\n\treturn ERR_PTR(-EOPNOTSUPP);\n}\n"),
 ]
