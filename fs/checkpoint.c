@@ -9,6 +9,7 @@
  * made anew. The bytes in flight in a pipe or FIFO are saved with it, and
  * written back into it at restart; every end of it must be in the image.
  * A memfd's file is opened again on the memfd that mm/checkpoint.c makes.
+ * Eventfds, signalfds and timerfds are made anew with what they held.
  * Any other kind of open file makes checkpoint() fail with a reason.
  */
 #include <linux/checkpoint.h>
@@ -25,7 +26,9 @@
 #include <linux/namei.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/sched/task.h>
+#include <linux/signalfd.h>
 #include <linux/slab.h>
+#include <linux/timerfd.h>
 
 /* Open flags kept across restart; the others cannot be set by open(). */
 #define CR_OPEN_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
@@ -83,49 +86,148 @@ static char *cr_task_path(struct task_struct *t, const struct path *path,
 	return p;
 }
 
-/* An eventfd, the one kind of anon-inode file supported: its counter. */
-static int cr_write_eventfd(struct cr_ctx *ctx, struct file *file,
-			    u32 *objref)
+static void cr_get_eventfd(struct file *file, struct cr_eventfd *rec)
 {
-	struct cr_eventfd rec = {};
-	unsigned int flags;
-	int err = -EINVAL;
+	unsigned int flags = 0;
 
-#ifdef CONFIG_EVENTFD
-	err = eventfd_get_state(file, &rec.count, &flags);
-#endif
-	if (err)
-		return err;
-	rec.flags = file->f_flags & (O_ACCMODE | O_NONBLOCK);
-	rec.semaphore = !!(flags & EFD_SEMAPHORE);
-	err = cr_obj_add(ctx, file, CR_OBJ_FILE, &rec.objref) ?:
-	      cr_write_rec(ctx, CR_EVENTFD, &rec, sizeof(rec), NULL, 0);
-	*objref = rec.objref;
+	eventfd_get_state(file, &rec->count, &flags);
+	rec->semaphore = !!(flags & EFD_SEMAPHORE);
+}
+
+static int cr_get_timerfd(struct cr_ctx *ctx, struct task_struct *t,
+			  struct file *file, struct cr_timerfd *rec)
+{
+	struct itimerspec64 its;
+	int flags;
+
+	timerfd_get_state(file, &rec->clockid, &flags, &its, &rec->ticks);
+	if (flags & TFD_TIMER_CANCEL_ON_SET)
+		return cr_err(ctx, -EOPNOTSUPP,
+			      "pid %d has a timerfd with TFD_TIMER_CANCEL_ON_SET (not supported)",
+			      task_pid_vnr(t));
+	rec->value_ns = timespec64_to_ns(&its.it_value);
+	rec->interval_ns = timespec64_to_ns(&its.it_interval);
+	return 0;
+}
+
+/*
+ * An anon-inode file of a kind c/r supports, as the record that defines
+ * it: what it holds is read, never consumed.
+ */
+static int cr_write_anon(struct cr_ctx *ctx, struct task_struct *t,
+			 struct file *file, u32 *objref)
+{
+	const char *name = file->f_path.dentry->d_name.name;
+	union {
+		struct cr_anon anon;
+		struct cr_eventfd efd;
+		struct cr_signalfd sfd;
+		struct cr_timerfd tfd;
+	} rec = {};
+	size_t len;
+	u32 type;
+	int err = 0;
+
+	if (!strcmp(name, "[eventfd]")) {
+		cr_get_eventfd(file, &rec.efd);
+		type = CR_EVENTFD;
+		len = sizeof(rec.efd);
+	} else if (!strcmp(name, "[signalfd]")) {
+		sigset_t mask = {};
+
+		signalfd_get_mask(file, &mask);
+		rec.sfd.mask = mask.sig[0];
+		type = CR_SIGNALFD;
+		len = sizeof(rec.sfd);
+	} else {
+		err = cr_get_timerfd(ctx, t, file, &rec.tfd);
+		type = CR_TIMERFD;
+		len = sizeof(rec.tfd);
+	}
+	rec.anon.flags = file->f_flags & (O_ACCMODE | O_NONBLOCK);
+	err = err ?: cr_obj_add(ctx, file, CR_OBJ_FILE, &rec.anon.objref) ?:
+	      cr_write_rec(ctx, type, &rec, len, NULL, 0);
+	*objref = rec.anon.objref;
 	return err;
 }
 
-int cr_restore_eventfd(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+static struct file *cr_make_eventfd(struct cr_ctx *ctx,
+				    const struct cr_eventfd *rec)
 {
-	struct cr_eventfd rec;
+	if (rec->semaphore > 1 || rec->pad || rec->count == ULLONG_MAX)
+		return ERR_PTR(cr_err(ctx, -EINVAL, "bad eventfd record"));
+	return eventfd_file_create(rec->count,
+				   (rec->anon.flags & O_NONBLOCK) |
+				   (rec->semaphore ? EFD_SEMAPHORE : 0));
+}
+
+static struct file *cr_make_signalfd(struct cr_ctx *ctx,
+				     const struct cr_signalfd *rec)
+{
+	sigset_t mask = { .sig[0] = rec->mask };
+
+	BUILD_BUG_ON(_NSIG_WORDS != 1);
+	return signalfd_file_create(&mask, rec->anon.flags & O_NONBLOCK);
+}
+
+static struct file *cr_make_timerfd(struct cr_ctx *ctx,
+				    const struct cr_timerfd *rec)
+{
+	struct itimerspec64 its = {
+		.it_value = ns_to_timespec64(rec->value_ns),
+		.it_interval = ns_to_timespec64(rec->interval_ns),
+	};
 	struct file *file;
 	int err;
 
-	if (hdr->len != sizeof(rec))
-		return cr_err(ctx, -EINVAL, "bad eventfd record");
-	err = cr_read(ctx, &rec, sizeof(rec));
+	if (rec->value_ns < 0 || rec->interval_ns < 0 || rec->pad)
+		return ERR_PTR(cr_err(ctx, -EINVAL, "bad timerfd record"));
+	/* A clock it may not use - an alarm one - fails here. */
+	file = timerfd_file_create(rec->clockid, rec->anon.flags & O_NONBLOCK);
+	if (IS_ERR(file))
+		return file;
+	err = timerfd_set_state(file, 0, &its, rec->ticks);
+	if (err) {
+		fput(file);
+		return ERR_PTR(err);
+	}
+	return file;
+}
+
+/* A CR_EVENTFD, CR_SIGNALFD or CR_TIMERFD, whose header has been read. */
+int cr_restore_anon(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+{
+	union {
+		struct cr_anon anon;
+		struct cr_eventfd efd;
+		struct cr_signalfd sfd;
+		struct cr_timerfd tfd;
+	} rec;
+	struct file *file;
+	size_t len;
+	int err;
+
+	len = hdr->type == CR_EVENTFD ? sizeof(rec.efd) :
+	      hdr->type == CR_SIGNALFD ? sizeof(rec.sfd) : sizeof(rec.tfd);
+	if (hdr->len != len)
+		return cr_err(ctx, -EINVAL, "bad record of type %u", hdr->type);
+	err = cr_read(ctx, &rec, len);
 	if (err)
 		return err;
-	if (rec.flags != (O_RDWR | (rec.flags & O_NONBLOCK)) ||
-	    rec.semaphore > 1 || rec.count == ULLONG_MAX)
-		return cr_err(ctx, -EINVAL, "bad eventfd record");
-	file = ERR_PTR(-EOPNOTSUPP);
-#ifdef CONFIG_EVENTFD
-	file = eventfd_file_create(rec.count, (rec.flags & O_NONBLOCK) |
-				   (rec.semaphore ? EFD_SEMAPHORE : 0));
-#endif
+	if (rec.anon.flags != (O_RDWR | (rec.anon.flags & O_NONBLOCK)))
+		return cr_err(ctx, -EINVAL, "bad flags in a record of type %u",
+			      hdr->type);
+	if (hdr->type == CR_EVENTFD)
+		file = cr_make_eventfd(ctx, &rec.efd);
+	else if (hdr->type == CR_SIGNALFD)
+		file = cr_make_signalfd(ctx, &rec.sfd);
+	else
+		file = cr_make_timerfd(ctx, &rec.tfd);
 	if (IS_ERR(file))
-		return cr_err(ctx, PTR_ERR(file), "cannot make an eventfd");
-	err = cr_obj_insert(ctx, rec.objref, CR_OBJ_FILE, file);
+		return cr_err(ctx, PTR_ERR(file),
+			      "cannot make the file of a record of type %u",
+			      hdr->type);
+	err = cr_obj_insert(ctx, rec.anon.objref, CR_OBJ_FILE, file);
 	if (err)
 		fput(file);
 	return err;
@@ -411,7 +513,7 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 		return cr_err(ctx, -EOPNOTSUPP, "pid %d has %s open (not supported)",
 			      task_pid_vnr(t), why);
 	if (inode->i_sb->s_magic == ANON_INODE_FS_MAGIC)
-		return cr_write_eventfd(ctx, file, objref);
+		return cr_write_anon(ctx, t, file, objref);
 
 	buf = __getname();
 	if (!buf)

@@ -7,7 +7,7 @@
  *
  *  - CR_SUPPORTED: saved and restored;
  *  - CR_NOT_YET: refused by checkpoint() while a task holds one, but planned,
- *    and common enough (terminals, AF_UNIX sockets, shared memory)
+ *    and common enough (terminals, AF_UNIX sockets, epoll)
  *    that marking every task that ever made one would make most tasks
  *    uncheckpointable before their support lands;
  *  - CR_UNSUPPORTED: refused, and the task that creates one is marked
@@ -56,9 +56,13 @@ static bool cr_chrdev_is_tty(dev_t dev)
 	return false;
 }
 
-/* Anon-inode files that are planned, by the name /proc/pid/fd shows. */
+/* Anon-inode files, by the name /proc/pid/fd shows: supported, planned. */
+static const char * const cr_anon_supported[] = {
+	"[eventfd]", "[signalfd]", "[timerfd]",
+};
+
 static const char * const cr_anon_not_yet[] = {
-	"[eventpoll]", "[signalfd]", "[timerfd]", "inotify",
+	"[eventpoll]", "inotify",
 };
 
 static enum cr_support cr_anon_support(const struct file *file)
@@ -66,8 +70,9 @@ static enum cr_support cr_anon_support(const struct file *file)
 	const char *name = file->f_path.dentry->d_name.name;
 	unsigned int i;
 
-	if (!strcmp(name, "[eventfd]"))
-		return CR_SUPPORTED;
+	for (i = 0; i < ARRAY_SIZE(cr_anon_supported); i++)
+		if (!strcmp(name, cr_anon_supported[i]))
+			return CR_SUPPORTED;
 	for (i = 0; i < ARRAY_SIZE(cr_anon_not_yet); i++)
 		if (!strcmp(name, cr_anon_not_yet[i]))
 			return CR_NOT_YET;

@@ -221,8 +221,9 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 }
 
 /*
- * The next record header. Objects (CR_FILE, CR_PIPE, CR_EVENTFD, CR_SHMEM)
- * may stand before any record that refers to them; they are restored here and
+ * The next record header. Objects (CR_FILE, CR_PIPE, CR_SHMEM, and the
+ * anon-inode files CR_EVENTFD, CR_SIGNALFD and CR_TIMERFD) may stand
+ * before any record that refers to them; they are restored here and
  * skipped.
  */
 int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
@@ -247,8 +248,9 @@ int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 			err = cr_restore_file(ctx, hdr);
 		else if (hdr->type == CR_PIPE)
 			err = cr_restore_pipe(ctx, hdr);
-		else if (hdr->type == CR_EVENTFD)
-			err = cr_restore_eventfd(ctx, hdr);
+		else if (hdr->type == CR_EVENTFD || hdr->type == CR_SIGNALFD ||
+			 hdr->type == CR_TIMERFD)
+			err = cr_restore_anon(ctx, hdr);
 		else if (hdr->type == CR_SHMEM)
 			err = cr_restore_shmem(ctx, hdr);
 		else

@@ -50,6 +50,8 @@ enum cr_type {
 	CR_FILE,		/* struct cr_file, path */
 	CR_PIPE,		/* struct cr_pipe, path, bytes in flight */
 	CR_EVENTFD,		/* struct cr_eventfd */
+	CR_SIGNALFD,		/* struct cr_signalfd */
+	CR_TIMERFD,		/* struct cr_timerfd */
 	CR_SHMEM,		/* struct cr_shmem, name, then its CR_PAGES */
 	CR_DATA,		/* bytes of a deleted file, after its CR_FILE */
 	CR_FDTABLE,		/* struct cr_fdtable, cr_fd[nr_fds] */
@@ -211,13 +213,36 @@ struct cr_shmem {
 	__u64	size;		/* i_size */
 };
 
-/* An eventfd: a file object, as a CR_FILE defines one. */
-struct cr_eventfd {
+/*
+ * The anon-inode files c/r supports - eventfd, signalfd, timerfd - are
+ * file objects each defined by a record of its own, as a CR_FILE defines
+ * one. Each record begins with a struct cr_anon.
+ */
+struct cr_anon {
 	__u32	objref;
 	__u32	flags;		/* O_* flags: O_RDWR, O_NONBLOCK */
+};
+
+struct cr_eventfd {
+	struct cr_anon anon;
 	__u32	semaphore;	/* EFD_SEMAPHORE mode */
 	__u32	pad;
 	__u64	count;
+};
+
+struct cr_signalfd {
+	struct cr_anon anon;
+	__u64	mask;		/* the signals it reads: bit n - 1 for signal n */
+};
+
+/* A timer is saved as the time it had left, as TFD_TIMER_ABSTIME ones too. */
+struct cr_timerfd {
+	struct cr_anon anon;
+	__s32	clockid;
+	__u32	pad;
+	__s64	value_ns;	/* time left until it expires, 0: disarmed */
+	__s64	interval_ns;	/* 0: one-shot */
+	__u64	ticks;		/* expirations not yet read */
 };
 
 #define CR_FD_CLOEXEC		(1U << 0)

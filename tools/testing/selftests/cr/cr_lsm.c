@@ -16,6 +16,8 @@
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <linux/netlink.h>
 #include <linux/prctl.h>
 #include "../kselftest_harness.h"
@@ -124,6 +126,20 @@ static int make_eventfd(void)
 	return eventfd(0, 0);
 }
 
+static int make_signalfd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	return signalfd(-1, &set, 0);
+}
+
+static int make_timerfd(void)
+{
+	return timerfd_create(CLOCK_MONOTONIC, 0);
+}
+
 static int make_dir(void)
 {
 	return open("/tmp", O_RDONLY | O_DIRECTORY);
@@ -225,6 +241,14 @@ FIXTURE_VARIANT_ADD(kind, unix_socket) {
 
 FIXTURE_VARIANT_ADD(kind, eventfd) {
 	.make = make_eventfd, .kind = SUPPORTED,
+};
+
+FIXTURE_VARIANT_ADD(kind, signalfd) {
+	.make = make_signalfd, .kind = SUPPORTED,
+};
+
+FIXTURE_VARIANT_ADD(kind, timerfd) {
+	.make = make_timerfd, .kind = SUPPORTED,
 };
 
 FIXTURE_VARIANT_ADD(kind, directory) {

@@ -3,13 +3,17 @@
  * Signal state across checkpoint/restart: a handler with its flags and
  * mask, invoked after restart; the blocked mask; sigaltstack; pending
  * signals on the thread's and the process's queues, with their siginfo
- * and in order; interval timers; scheduling policy and prctl state.
+ * and in order; interval timers; signalfds and timerfds; scheduling
+ * policy and prctl state.
  */
 #include <sched.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include "../kselftest_harness.h"
 #include "cr_util.h"
 
@@ -360,6 +364,198 @@ TEST_F(sched, policy_nice_and_prctl_state_survive)
 				  variant->prio) ?: check_prctl());
 	}
 	EXPECT_EQ(cr_run(_metadata, &self->f, child), CR_OK);
+}
+
+/* The value of @key in /proc/self/fdinfo/@fd, in @base, or ~0. */
+static unsigned long long fdinfo(int fd, const char *key, int base)
+{
+	unsigned long long v = ~0ULL;
+	char path[64], line[256];
+	size_t len = strlen(key);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len))
+			v = strtoull(line + len, NULL, base);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+#define SIGBIT(sig)	(1ULL << ((sig) - 1))
+
+/* fd 3: SIGUSR1 and SIGRTMIN + 1, non-blocking, both pending; fd 4: SIGUSR2 */
+static int check_signalfds(void)
+{
+	struct signalfd_siginfo si;
+
+	if (fdinfo(3, "sigmask:", 16) != (SIGBIT(SIGUSR1) | SIGBIT(SIGRTMIN + 1)) ||
+	    fdinfo(4, "sigmask:", 16) != SIGBIT(SIGUSR2))
+		return 80;
+	if (!(fcntl(3, F_GETFL) & O_NONBLOCK) || (fcntl(4, F_GETFL) & O_NONBLOCK))
+		return 81;
+	if (read(3, &si, sizeof(si)) != sizeof(si) || si.ssi_signo != SIGUSR1)
+		return 82;
+	if (read(3, &si, sizeof(si)) != sizeof(si) ||
+	    si.ssi_signo != SIGRTMIN + 1 || si.ssi_int != 42)
+		return 83;
+	if (read(3, &si, sizeof(si)) != -1 || errno != EAGAIN)
+		return 84;
+	raise(SIGUSR2);
+	if (read(4, &si, sizeof(si)) != sizeof(si) || si.ssi_signo != SIGUSR2)
+		return 85;
+	return CR_OK;
+}
+
+TEST(signalfds_survive)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "signalfd");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		union sigval val = { .sival_int = 42 };
+		sigset_t set, usr2;
+
+		cr_child_init();
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		sigaddset(&set, SIGRTMIN + 1);
+		sigemptyset(&usr2);
+		sigaddset(&usr2, SIGUSR2);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		sigprocmask(SIG_BLOCK, &usr2, NULL);
+		if (signalfd(-1, &set, SFD_NONBLOCK) != 3 ||
+		    signalfd(-1, &usr2, 0) != 4)
+			_exit(86);
+		raise(SIGUSR1);
+		sigqueue(getpid(), SIGRTMIN + 1, val);
+		cr_wait_go(f.go);
+		_exit(check_signalfds());
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	cr_files_fini(&f);
+}
+
+static int64_t its_ns(const struct timespec *ts)
+{
+	return ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+/* The time left on timerfd @fd lies in (@lo, @hi] seconds. */
+static int left_within(int fd, int lo, int hi)
+{
+	struct itimerspec its;
+
+	return !timerfd_gettime(fd, &its) &&
+	       its_ns(&its.it_value) > lo * 1000000000LL &&
+	       its_ns(&its.it_value) <= hi * 1000000000LL;
+}
+
+/*
+ * fd 3: monotonic, 100 s then every 7 s; fd 4: boottime, fired once, not
+ * read; fd 5: realtime, every 5 ms; fd 6: realtime, absolute, 200 s from
+ * setup, blocking. All others are non-blocking.
+ */
+static int check_timerfds(void)
+{
+	struct itimerspec its;
+	uint64_t ticks;
+
+	if (fdinfo(3, "clockid:", 10) != CLOCK_MONOTONIC ||
+	    fdinfo(4, "clockid:", 10) != CLOCK_BOOTTIME ||
+	    fdinfo(6, "clockid:", 10) != CLOCK_REALTIME)
+		return 90;
+	if (!(fcntl(3, F_GETFL) & O_NONBLOCK) || (fcntl(6, F_GETFL) & O_NONBLOCK))
+		return 91;
+	if (!left_within(3, 90, 100) || timerfd_gettime(3, &its) ||
+	    its_ns(&its.it_interval) != 7000000000LL)
+		return 92;
+	if (read(4, &ticks, 8) != 8 || ticks != 1 ||
+	    timerfd_gettime(4, &its) || its.it_value.tv_sec ||
+	    its.it_value.tv_nsec)
+		return 93;
+	/* 50 ms of 5 ms ticks before checkpoint, and it ticks on */
+	if (read(5, &ticks, 8) != 8 || ticks < 5)
+		return 94;
+	usleep(20000);
+	if (read(5, &ticks, 8) != 8 || !ticks)
+		return 95;
+	if (!left_within(6, 190, 200))
+		return 96;
+	return CR_OK;
+}
+
+static int set_timer(int fd, int flags, long long value_ns, long long interval_ns)
+{
+	struct itimerspec its = {
+		.it_value = { value_ns / 1000000000, value_ns % 1000000000 },
+		.it_interval = { interval_ns / 1000000000, interval_ns % 1000000000 },
+	};
+
+	return timerfd_settime(fd, flags, &its, NULL);
+}
+
+TEST(timerfds_survive)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "timerfd");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct timespec now;
+
+		cr_child_init();
+		if (timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK) != 3 ||
+		    timerfd_create(CLOCK_BOOTTIME, TFD_NONBLOCK) != 4 ||
+		    timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK) != 5 ||
+		    timerfd_create(CLOCK_REALTIME, 0) != 6)
+			_exit(97);
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (set_timer(3, 0, 100000000000LL, 7000000000LL) ||
+		    set_timer(4, 0, 1000000, 0) ||
+		    set_timer(5, 0, 5000000, 5000000) ||
+		    set_timer(6, TFD_TIMER_ABSTIME,
+			      its_ns(&now) + 200000000000LL, 0))
+			_exit(98);
+		usleep(50000);
+		cr_wait_go(f.go);
+		_exit(check_timerfds());
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	cr_files_fini(&f);
+}
+
+/* A timer cancelled when the clock is set cannot be saved as time left. */
+TEST(cancel_on_set_timerfd_is_refused)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "tfdcancel");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct timespec now;
+
+		cr_child_init();
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (timerfd_create(CLOCK_REALTIME, 0) != 3 ||
+		    set_timer(3, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
+			      its_ns(&now) + 100000000000LL, 0))
+			_exit(99);
+		cr_wait_go(f.go);
+		_exit(left_within(3, 90, 100) ? CR_OK : 100);
+	}
+	EXPECT_EQ(cr_refused(_metadata, &f, child, "TFD_TIMER_CANCEL_ON_SET"),
+		  CR_OK);
+	cr_files_fini(&f);
 }
 
 TEST_HARNESS_MAIN
