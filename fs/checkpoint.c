@@ -9,7 +9,8 @@
  * made anew. The bytes in flight in a pipe or FIFO are saved with it, and
  * written back into it at restart; every end of it must be in the image.
  * A memfd's file is opened again on the memfd that mm/checkpoint.c makes.
- * Eventfds, signalfds and timerfds are made anew with what they held.
+ * Eventfds, signalfds, timerfds and epoll files are made anew with what
+ * they held.
  * Any other kind of open file makes checkpoint() fail with a reason.
  */
 #include <linux/checkpoint.h>
@@ -20,6 +21,7 @@
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
 #include <linux/eventfd.h>
+#include <linux/eventpoll.h>
 #include <linux/highmem.h>
 #include <linux/magic.h>
 #include <linux/major.h>
@@ -39,6 +41,15 @@
 static bool cr_is_anon_pipe(const struct file *file)
 {
 	return file_inode(file)->i_sb->s_magic == PIPEFS_MAGIC;
+}
+
+/* Set @file's O_NONBLOCK and O_DIRECT (a pipe's packet mode) as @flags. */
+static void cr_set_flags(struct file *file, u32 flags)
+{
+	spin_lock(&file->f_lock);
+	file->f_flags = (file->f_flags & ~(O_NONBLOCK | O_DIRECT)) |
+			(flags & (O_NONBLOCK | O_DIRECT));
+	spin_unlock(&file->f_lock);
 }
 
 /* Why @file cannot be saved, or NULL; @buf has CR_WHY_LEN bytes. */
@@ -192,6 +203,120 @@ static struct file *cr_make_timerfd(struct cr_ctx *ctx,
 		return ERR_PTR(err);
 	}
 	return file;
+}
+
+static bool cr_is_epoll(struct file *file)
+{
+	return file_inode(file)->i_sb->s_magic == ANON_INODE_FS_MAGIC &&
+	       !strcmp(file->f_path.dentry->d_name.name, "[eventpoll]");
+}
+
+/* The files @n @items watch, and the items, as @out says them. */
+static int cr_write_epoll_items(struct cr_ctx *ctx, struct task_struct *t,
+				struct eventpoll_item *items, int n,
+				struct cr_epoll_item *out)
+{
+	int i, err = 0;
+
+	for (i = 0; !err && i < n; i++) {
+		if (cr_is_epoll(items[i].file))
+			return cr_err(ctx, -EOPNOTSUPP,
+				      "pid %d has an epoll file watching another (not supported)",
+				      task_pid_vnr(t));
+		err = cr_write_file(ctx, t, items[i].file, false, &out[i].file);
+		out[i].fd = items[i].fd;
+		out[i].events = (__force u32)items[i].event.events;
+		out[i].data = items[i].event.data;
+	}
+	return err;
+}
+
+/*
+ * An epoll file: the files it watches, then the record that defines it,
+ * with its interest list.
+ */
+static int cr_write_epoll(struct cr_ctx *ctx, struct task_struct *t,
+			  struct file *file, u32 *objref)
+{
+	struct cr_epoll rec = {};
+	struct eventpoll_item *items;
+	struct cr_epoll_item *out;
+	int n, i, err;
+
+	items = kvmalloc_array(CR_EPOLL_ITEMS_MAX, sizeof(*items), GFP_KERNEL);
+	if (!items)
+		return -ENOMEM;
+	n = eventpoll_get_items(file, items, CR_EPOLL_ITEMS_MAX);
+	if (n < 0) {
+		kvfree(items);
+		return n != -E2BIG ? n :
+		       cr_err(ctx, -EOPNOTSUPP,
+			      "pid %d has an epoll file watching more than %u files (not supported)",
+			      task_pid_vnr(t), CR_EPOLL_ITEMS_MAX);
+	}
+	out = kvcalloc(max(n, 1), sizeof(*out), GFP_KERNEL);
+	err = out ? cr_write_epoll_items(ctx, t, items, n, out) : -ENOMEM;
+	for (i = 0; i < n; i++)
+		fput(items[i].file);
+	kvfree(items);
+
+	rec.anon.flags = file->f_flags & (O_ACCMODE | O_NONBLOCK);
+	rec.nr_items = n;
+	err = err ?: cr_obj_add(ctx, file, CR_OBJ_FILE, &rec.anon.objref) ?:
+	      cr_write_rec(ctx, CR_EPOLL, &rec, sizeof(rec), out,
+			   n * sizeof(*out));
+	*objref = rec.anon.objref;
+	kvfree(out);
+	return err;
+}
+
+/* A CR_EPOLL, whose header has been read: the epoll file and its items. */
+int cr_restore_epoll(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+{
+	struct cr_epoll rec;
+	struct file *file;
+	u32 i;
+	int err;
+
+	if (hdr->len < sizeof(rec))
+		return cr_err(ctx, -EINVAL, "bad epoll record");
+	err = cr_read(ctx, &rec, sizeof(rec));
+	if (err)
+		return err;
+	if (rec.anon.flags != (O_RDWR | (rec.anon.flags & O_NONBLOCK)) ||
+	    rec.pad || rec.nr_items > CR_EPOLL_ITEMS_MAX ||
+	    hdr->len - sizeof(rec) != rec.nr_items * sizeof(struct cr_epoll_item))
+		return cr_err(ctx, -EINVAL, "bad epoll record");
+	file = eventpoll_file_create(0);
+	if (IS_ERR(file))
+		return cr_err(ctx, PTR_ERR(file), "cannot make an epoll file");
+	cr_set_flags(file, rec.anon.flags);
+	for (i = 0; !err && i < rec.nr_items; i++) {
+		struct cr_epoll_item item;
+		struct epoll_event ev;
+		struct file *tfile;
+
+		err = cr_read(ctx, &item, sizeof(item));
+		if (err)
+			break;
+		tfile = cr_obj_find(ctx, item.file, CR_OBJ_FILE);
+		if (!tfile || item.fd < 0 || item.pad) {
+			err = cr_err(ctx, -EINVAL, "bad epoll item");
+			break;
+		}
+		ev.events = (__force __poll_t)item.events;
+		ev.data = item.data;
+		/* With the checks of epoll_ctl(): no loops, no EPOLLWAKEUP */
+		err = epoll_ctl_file(file, EPOLL_CTL_ADD, tfile, item.fd, &ev,
+				     false);
+		if (err)
+			cr_err(ctx, err, "cannot watch fd %d with epoll", item.fd);
+	}
+	if (!err)
+		err = cr_obj_insert(ctx, rec.anon.objref, CR_OBJ_FILE, file);
+	if (err)
+		fput(file);
+	return err;
 }
 
 /* A CR_EVENTFD, CR_SIGNALFD or CR_TIMERFD, whose header has been read. */
@@ -512,6 +637,8 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 	if (why)
 		return cr_err(ctx, -EOPNOTSUPP, "pid %d has %s open (not supported)",
 			      task_pid_vnr(t), why);
+	if (cr_is_epoll(file))
+		return cr_write_epoll(ctx, t, file, objref);
 	if (inode->i_sb->s_magic == ANON_INODE_FS_MAGIC)
 		return cr_write_anon(ctx, t, file, objref);
 
@@ -754,15 +881,6 @@ int cr_restore_pipe(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 	return err;
 }
 
-/* Set @file's O_NONBLOCK and O_DIRECT (a pipe's packet mode) as @flags. */
-static void cr_set_pipe_flags(struct file *file, u32 flags)
-{
-	spin_lock(&file->f_lock);
-	file->f_flags = (file->f_flags & ~(O_NONBLOCK | O_DIRECT)) |
-			(flags & (O_NONBLOCK | O_DIRECT));
-	spin_unlock(&file->f_lock);
-}
-
 /* A pipe's end: the read or write end made with its CR_PIPE. */
 static int cr_restore_pipe_end(struct cr_ctx *ctx, const struct cr_file *rec,
 			       size_t extra)
@@ -780,7 +898,7 @@ static int cr_restore_pipe_end(struct cr_ctx *ctx, const struct cr_file *rec,
 		return cr_err(ctx, -EINVAL, "bad pipe end record");
 	e->used[end] = true;
 	file = get_file(e->end[end]);
-	cr_set_pipe_flags(file, rec->flags);
+	cr_set_flags(file, rec->flags);
 	err = cr_obj_insert(ctx, rec->objref, CR_OBJ_FILE, file);
 	if (err)
 		fput(file);
@@ -796,7 +914,7 @@ static int cr_check_fifo(struct cr_ctx *ctx, struct file *file,
 	if (!e || e->end[1] ||
 	    get_pipe_info(file, false) != get_pipe_info(e->end[0], false))
 		return cr_err(ctx, -EINVAL, "FIFO %s is not the one saved", path);
-	cr_set_pipe_flags(file, rec->flags);
+	cr_set_flags(file, rec->flags);
 	return 0;
 }
 

@@ -7,7 +7,7 @@
  *
  *  - CR_SUPPORTED: saved and restored;
  *  - CR_NOT_YET: refused by checkpoint() while a task holds one, but planned,
- *    and common enough (terminals, AF_UNIX sockets, epoll)
+ *    and common enough (terminals, AF_UNIX sockets, inotify)
  *    that marking every task that ever made one would make most tasks
  *    uncheckpointable before their support lands;
  *  - CR_UNSUPPORTED: refused, and the task that creates one is marked
@@ -58,11 +58,11 @@ static bool cr_chrdev_is_tty(dev_t dev)
 
 /* Anon-inode files, by the name /proc/pid/fd shows: supported, planned. */
 static const char * const cr_anon_supported[] = {
-	"[eventfd]", "[signalfd]", "[timerfd]",
+	"[eventfd]", "[signalfd]", "[timerfd]", "[eventpoll]",
 };
 
 static const char * const cr_anon_not_yet[] = {
-	"[eventpoll]", "inotify",
+	"inotify",
 };
 
 static enum cr_support cr_anon_support(const struct file *file)

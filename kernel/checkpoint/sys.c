@@ -222,7 +222,7 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 
 /*
  * The next record header. Objects (CR_FILE, CR_PIPE, CR_SHMEM, and the
- * anon-inode files CR_EVENTFD, CR_SIGNALFD and CR_TIMERFD) may stand
+ * anon-inode files CR_EVENTFD, CR_SIGNALFD, CR_TIMERFD, CR_EPOLL) may stand
  * before any record that refers to them; they are restored here and
  * skipped.
  */
@@ -251,6 +251,8 @@ int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 		else if (hdr->type == CR_EVENTFD || hdr->type == CR_SIGNALFD ||
 			 hdr->type == CR_TIMERFD)
 			err = cr_restore_anon(ctx, hdr);
+		else if (hdr->type == CR_EPOLL)
+			err = cr_restore_epoll(ctx, hdr);
 		else if (hdr->type == CR_SHMEM)
 			err = cr_restore_shmem(ctx, hdr);
 		else

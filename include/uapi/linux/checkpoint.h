@@ -52,6 +52,7 @@ enum cr_type {
 	CR_EVENTFD,		/* struct cr_eventfd */
 	CR_SIGNALFD,		/* struct cr_signalfd */
 	CR_TIMERFD,		/* struct cr_timerfd */
+	CR_EPOLL,		/* struct cr_epoll, cr_epoll_item[nr_items] */
 	CR_SHMEM,		/* struct cr_shmem, name, then its CR_PAGES */
 	CR_DATA,		/* bytes of a deleted file, after its CR_FILE */
 	CR_FDTABLE,		/* struct cr_fdtable, cr_fd[nr_fds] */
@@ -243,6 +244,23 @@ struct cr_timerfd {
 	__s64	value_ns;	/* time left until it expires, 0: disarmed */
 	__s64	interval_ns;	/* 0: one-shot */
 	__u64	ticks;		/* expirations not yet read */
+};
+
+#define CR_EPOLL_ITEMS_MAX	16384	/* most files one epoll file watches */
+
+/* An epoll file, after the CR_FILEs of the files it watches. */
+struct cr_epoll {
+	struct cr_anon anon;
+	__u32	nr_items;	/* struct cr_epoll_item follow */
+	__u32	pad;
+};
+
+struct cr_epoll_item {
+	__u32	file;		/* objref of the CR_FILE it watches */
+	__s32	fd;		/* the fd that file was added as */
+	__u32	events;		/* EPOLL* */
+	__u32	pad;
+	__u64	data;
 };
 
 #define CR_FD_CLOEXEC		(1U << 0)

@@ -3,10 +3,13 @@
  * Open files across checkpoint/restart: offsets, open flags, FD_CLOEXEC,
  * O_APPEND, the memory devices, one open file shared by two fds, the cwd
  * and the umask; pipes and FIFOs with the bytes in flight; a directory's
- * readdir position; eventfd counters; files deleted while open.
+ * readdir position; eventfd counters; epoll interest lists; files deleted
+ * while open.
  */
 #include <stdint.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include "../kselftest_harness.h"
@@ -421,6 +424,137 @@ TEST(eventfd_counters_survive)
 		_exit(check_eventfds());
 	}
 	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	cr_files_fini(&f);
+}
+
+static int cmp_lines(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/*
+ * The interest list of epoll file @fd as fdinfo shows it, less pos and
+ * ino, sorted: the kernel keeps it in the order of the files' addresses.
+ */
+static void epoll_items(int fd, char *buf, size_t len)
+{
+	char path[64], lines[16][128], *cut;
+	size_t off = 0;
+	int n = 0, i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	while (f && n < 16 && fgets(lines[n], sizeof(lines[n]), f)) {
+		if (strncmp(lines[n], "tfd:", 4))
+			continue;
+		cut = strstr(lines[n], " pos:");
+		if (cut)
+			*cut = '\0';
+		n++;
+	}
+	if (f)
+		fclose(f);
+	qsort(lines, n, sizeof(lines[0]), cmp_lines);
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		off += snprintf(buf + off, len - off, "%s\n", lines[i]);
+}
+
+static char epoll_before[1024];
+
+/*
+ * fd 3: a non-blocking epoll file watching the read end of a pipe (fd 4)
+ * with bytes in it, its write end (added as fd 9, now closed; fd 5 is its
+ * dup), an eventfd (fd 6, edge-triggered) and a fired timerfd (fd 7).
+ */
+static int check_epoll(void)
+{
+	struct epoll_event ev[8];
+	char after[1024];
+	unsigned int seen = 0;
+	int i, n;
+
+	epoll_items(3, after, sizeof(after));
+	if (strcmp(epoll_before, after)) {
+		cr_note("before:\n%safter:\n%s", epoll_before, after);
+		return 60;
+	}
+	if (!(fcntl(3, F_GETFL) & O_NONBLOCK))
+		return 61;
+	n = epoll_wait(3, ev, 8, 0);
+	for (i = 0; i < n; i++)
+		seen |= 1U << ev[i].data.u64;
+	if (n != 4 || seen != 0x1e)
+		return 62;
+	/* Edge-triggered: reported once, until the eventfd is written to. */
+	n = epoll_wait(3, ev, 8, 0);
+	if (n != 3)
+		return 63;
+	return CR_OK;
+}
+
+static int add_watch(int ep, int fd, unsigned int events, uint64_t data)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = data };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+TEST(epoll_interest_list_survives)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "epoll");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct itimerspec its = { .it_value.tv_nsec = 1000000 };
+		uint64_t one = 1;
+		int p[2];
+
+		cr_child_init();
+		if (epoll_create1(0) != 3 || pipe(p) || p[0] != 4 ||
+		    p[1] != 5 || dup2(5, 9) != 9 || eventfd(0, 0) != 6 ||
+		    timerfd_create(CLOCK_MONOTONIC, 0) != 7)
+			_exit(64);
+		if (write(5, "x", 1) != 1 || write(6, &one, 8) != 8 ||
+		    timerfd_settime(7, 0, &its, NULL) ||
+		    add_watch(3, 4, EPOLLIN, 1) ||
+		    add_watch(3, 9, EPOLLOUT, 2) ||
+		    add_watch(3, 6, EPOLLIN | EPOLLET, 3) ||
+		    add_watch(3, 7, EPOLLIN | EPOLLRDHUP, 4))
+			_exit(65);
+		close(9);
+		fcntl(3, F_SETFL, O_NONBLOCK);
+		usleep(10000);
+		epoll_items(3, epoll_before, sizeof(epoll_before));
+		cr_wait_go(f.go);
+		_exit(check_epoll());
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	cr_files_fini(&f);
+}
+
+/* An epoll file watching another is not supported yet. */
+TEST(nested_epoll_is_refused)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "epollnest");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		if (epoll_create1(0) != 3 || epoll_create1(0) != 4 ||
+		    add_watch(3, 4, EPOLLIN, 1))
+			_exit(66);
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	EXPECT_EQ(cr_refused(_metadata, &f, child, "watching another"), CR_OK);
 	cr_files_fini(&f);
 }
 

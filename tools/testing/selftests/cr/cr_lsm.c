@@ -15,6 +15,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -140,6 +141,11 @@ static int make_timerfd(void)
 	return timerfd_create(CLOCK_MONOTONIC, 0);
 }
 
+static int make_epoll(void)
+{
+	return epoll_create1(0);
+}
+
 static int make_dir(void)
 {
 	return open("/tmp", O_RDONLY | O_DIRECTORY);
@@ -249,6 +255,10 @@ FIXTURE_VARIANT_ADD(kind, signalfd) {
 
 FIXTURE_VARIANT_ADD(kind, timerfd) {
 	.make = make_timerfd, .kind = SUPPORTED,
+};
+
+FIXTURE_VARIANT_ADD(kind, epoll) {
+	.make = make_epoll, .kind = SUPPORTED,
 };
 
 FIXTURE_VARIANT_ADD(kind, directory) {
