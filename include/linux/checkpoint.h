@@ -163,7 +163,6 @@ int cr_wait_parked(struct cr_ctx *ctx);
 void cr_release_parked(struct cr_ctx *ctx);
 
 /* kernel/checkpoint/checkpoint.c and restart.c */
-void cr_fill_creds(struct cr_creds *c, const struct cred *cred);
 long do_checkpoint(struct cr_ctx *ctx, pid_t pid);
 long do_restart(struct cr_ctx *ctx, pid_t pid);
 

@@ -183,7 +183,7 @@ static int cr_write_tree(struct cr_ctx *ctx)
 	return err;
 }
 
-void cr_fill_creds(struct cr_creds *c, const struct cred *cred)
+static void cr_fill_creds(struct cr_creds *c, const struct cred *cred)
 {
 	struct user_namespace *ns = current_user_ns();
 

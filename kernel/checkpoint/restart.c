@@ -8,7 +8,8 @@
  * space. That function reads the task's records in the task's own context,
  * so its memory, files and signal state are rebuilt with the restarter's
  * credentials and limits, as the task could have built them itself; then
- * the task parks on its way out to user space. The restarter installs its
+ * it takes its own credentials, as far as the restarter may give them,
+ * and parks on its way out to user space. The restarter installs its
  * registers, as ptrace would, checks the image's trailer and releases the
  * tasks. Until then no new task has run a single user instruction: on any
  * error the restarter kills and reaps them all.
@@ -20,6 +21,9 @@
 #include <linux/checkpoint.h>
 #include <linux/cred.h>
 #include <linux/personality.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/user.h>
+#include <linux/securebits.h>
 #include <linux/resource.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -81,32 +85,158 @@ static int cr_read_tree(struct cr_ctx *ctx)
 	return 0;
 }
 
-/* restart never gives the tasks more privilege than the restarter has. */
-static int cr_check_creds(struct cr_ctx *ctx, const struct cr_creds *c,
-			  size_t extra)
+/* The image's ids, as kuids and kgids of the restarter's namespace. */
+static int cr_set_ids(struct cred *new, const struct cr_creds *c)
 {
-	const struct cred *cred = current_cred();
-	struct cr_creds now;
-	unsigned int i;
-	int err;
+	struct user_namespace *ns = current_user_ns();
 
-	cr_fill_creds(&now, cred);
-	if (memcmp(c, &now, sizeof(now)) ||
-	    extra != c->ngroups * sizeof(u32))
-		return cr_err(ctx, -EPERM,
-			      "the image's credentials differ from the caller's (restoring others is not supported)");
-	for (i = 0; i < c->ngroups; i++) {
+	new->uid = make_kuid(ns, c->uid);
+	new->euid = make_kuid(ns, c->euid);
+	new->suid = make_kuid(ns, c->suid);
+	new->fsuid = make_kuid(ns, c->fsuid);
+	new->gid = make_kgid(ns, c->gid);
+	new->egid = make_kgid(ns, c->egid);
+	new->sgid = make_kgid(ns, c->sgid);
+	new->fsgid = make_kgid(ns, c->fsgid);
+	if (!uid_valid(new->uid) || !uid_valid(new->euid) ||
+	    !uid_valid(new->suid) || !uid_valid(new->fsuid) ||
+	    !gid_valid(new->gid) || !gid_valid(new->egid) ||
+	    !gid_valid(new->sgid) || !gid_valid(new->fsgid))
+		return -EINVAL;
+	return 0;
+}
+
+/* The supplementary groups that follow the CR_TASK, sorted as setgroups() does. */
+static int cr_read_groups(struct cr_ctx *ctx, struct cred *new, u32 ngroups)
+{
+	struct group_info *gi;
+	unsigned int i;
+	int err = 0;
+
+	gi = groups_alloc(ngroups);
+	if (!gi)
+		return -ENOMEM;
+	for (i = 0; !err && i < ngroups; i++) {
 		u32 gid;
 
 		err = cr_read(ctx, &gid, sizeof(gid));
-		if (err)
-			return err;
-		if (gid != from_kgid_munged(current_user_ns(),
-					    cred->group_info->gid[i]))
-			return cr_err(ctx, -EPERM,
-				      "the image's groups differ from the caller's");
+		gi->gid[i] = make_kgid(current_user_ns(), gid);
+		if (!err && !gid_valid(gi->gid[i]))
+			err = cr_err(ctx, -EINVAL, "bad group %u", gid);
 	}
-	return 0;
+	if (!err) {
+		groups_sort(gi);
+		set_groups(new, gi);
+	}
+	put_group_info(gi);
+	return err;
+}
+
+static bool cr_same_ids(const struct cred *a, const struct cred *b)
+{
+	unsigned int i;
+
+	if (!uid_eq(a->uid, b->uid) || !uid_eq(a->euid, b->euid) ||
+	    !uid_eq(a->suid, b->suid) || !uid_eq(a->fsuid, b->fsuid) ||
+	    !gid_eq(a->gid, b->gid) || !gid_eq(a->egid, b->egid) ||
+	    !gid_eq(a->sgid, b->sgid) || !gid_eq(a->fsgid, b->fsgid) ||
+	    a->group_info->ngroups != b->group_info->ngroups)
+		return false;
+	for (i = 0; i < a->group_info->ngroups; i++)
+		if (!gid_eq(a->group_info->gid[i], b->group_info->gid[i]))
+			return false;
+	return true;
+}
+
+/*
+ * restart never gives the tasks more privilege than the restarter has:
+ * other ids need CAP_SETUID and CAP_SETGID, as setresuid() and setgroups()
+ * do; capabilities are at most the restarter's, as capset() allows; other
+ * securebits need CAP_SETPCAP, as PR_SET_SECUREBITS does.
+ */
+static bool cr_may_set_creds(const struct cred *cur, const struct cred *new)
+{
+	struct user_namespace *ns = cur->user_ns;
+
+	if (!cr_same_ids(cur, new) &&
+	    (!ns_capable(ns, CAP_SETUID) || !ns_capable(ns, CAP_SETGID)))
+		return false;
+	if (!cap_issubset(new->cap_permitted, cur->cap_permitted) ||
+	    !cap_issubset(new->cap_inheritable,
+			  cap_combine(cur->cap_inheritable, cur->cap_permitted)) ||
+	    !cap_issubset(new->cap_bset, cur->cap_bset))
+		return false;
+	return new->securebits == cur->securebits ||
+	       ns_capable(ns, CAP_SETPCAP);
+}
+
+/*
+ * The task's credentials, checked, to be committed once the task is
+ * rebuilt - with the restarter's credentials, as it could have done.
+ */
+static struct cred *cr_read_creds(struct cr_ctx *ctx, const struct cr_creds *c,
+				  size_t extra)
+{
+	struct cred *new;
+	int err;
+
+	if (extra != c->ngroups * sizeof(u32) || c->ngroups > NGROUPS_MAX ||
+	    (c->cap_inheritable | c->cap_permitted | c->cap_bset) & ~CAP_VALID_MASK ||
+	    c->cap_effective & ~c->cap_permitted ||
+	    c->cap_ambient & ~(c->cap_permitted & c->cap_inheritable) ||
+	    c->securebits & ~(SECURE_ALL_BITS | SECURE_ALL_LOCKS))
+		return ERR_PTR(cr_err(ctx, -EINVAL, "bad credentials"));
+	new = prepare_creds();
+	if (!new)
+		return ERR_PTR(-ENOMEM);
+	err = cr_set_ids(new, c);
+	if (err)
+		cr_err(ctx, err, "bad ids in the image");
+	else
+		err = cr_read_groups(ctx, new, c->ngroups);
+	if (err)
+		goto fail;
+	new->cap_inheritable.val = c->cap_inheritable;
+	new->cap_permitted.val = c->cap_permitted;
+	new->cap_effective.val = c->cap_effective;
+	new->cap_bset.val = c->cap_bset;
+	new->cap_ambient.val = c->cap_ambient;
+	new->securebits = c->securebits;
+	if (!cr_may_set_creds(current_cred(), new)) {
+		err = cr_err(ctx, -EPERM,
+			     "the image's credentials are not the caller's to give");
+		goto fail;
+	}
+	/* As setresuid() does: the user that RLIMIT_NPROC counts. */
+	if (!uid_eq(new->uid, current_uid())) {
+		free_uid(new->user);
+		new->user = alloc_uid(new->uid);
+		if (!new->user) {
+			err = -ENOMEM;
+			goto fail;
+		}
+	}
+	err = set_cred_ucounts(new);
+	if (!err)
+		return new;
+fail:
+	abort_creds(new);
+	return ERR_PTR(err);
+}
+
+/*
+ * Last, as execve() does: commit the task's credentials. commit_creds()
+ * makes the mm undumpable and clears the parent-death signal when the ids
+ * change; the image's values stand, as the restarter may set them.
+ */
+static void cr_commit_creds(struct cred *new)
+{
+	int dumpable = get_dumpable(current->mm);
+	int pdeath_signal = current->pdeath_signal;
+
+	commit_creds(new);
+	set_dumpable(current->mm, dumpable);
+	current->pdeath_signal = pdeath_signal;
 }
 
 static int cr_restore_rlimits(struct cr_ctx *ctx, const struct cr_task *rec)
@@ -133,6 +263,7 @@ static int cr_restore_rlimits(struct cr_ctx *ctx, const struct cr_task *rec)
 /* Read and rebuild one task, in its own context. */
 static int cr_restore_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
+	struct cred *creds = NULL;
 	struct cr_task *rec;
 	size_t extra;
 	int err;
@@ -140,10 +271,15 @@ static int cr_restore_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
 	if (!rec)
 		return -ENOMEM;
-	err = cr_read_rec_var(ctx, CR_TASK, rec, sizeof(*rec), &extra) ?:
-	      cr_check_creds(ctx, &rec->creds, extra);
+	err = cr_read_rec_var(ctx, CR_TASK, rec, sizeof(*rec), &extra);
 	if (err)
 		goto out;
+	creds = cr_read_creds(ctx, &rec->creds, extra);
+	if (IS_ERR(creds)) {
+		err = PTR_ERR(creds);
+		creds = NULL;
+		goto out;
+	}
 
 	err = -EINVAL;
 	if (!valid_signal(rec->exit_signal) ||
@@ -166,7 +302,13 @@ static int cr_restore_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	      cr_restore_sighand(ctx, rec->sighand) ?:
 	      cr_restore_thread(ctx, tc) ?:
 	      cr_restore_signal(ctx);
+	if (!err) {
+		cr_commit_creds(creds);
+		creds = NULL;
+	}
 out:
+	if (creds)
+		abort_creds(creds);
 	kfree(rec);
 	return err;
 }

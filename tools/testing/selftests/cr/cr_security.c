@@ -2,12 +2,16 @@
 /*
  * What checkpoint/restart must refuse: another user's process, an image of
  * another user, truncated and corrupted images, and state it cannot save.
+ * And what root may do: restart a process of another user as that user.
  * Every refusal leaves a reason on logfd, no half-restored task behind, and
  * the target running.
  */
 #include <grp.h>
 #include <time.h>
+#include <sys/fsuid.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <linux/capability.h>
 #include "../kselftest_harness.h"
 #include "cr_util.h"
 
@@ -123,6 +127,115 @@ TEST(restart_of_another_users_image_fails)
 		_exit(cr_no_children() ? CR_OK : 2);
 	}
 	EXPECT_EQ(cr_wait_exit(other), CR_OK);
+	cr_files_fini(&f);
+}
+
+/* The value of @key ("CapEff:") in /proc/self/status, or ~0. */
+static unsigned long long status_hex(const char *key)
+{
+	unsigned long long v = ~0ULL;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)))
+			v = strtoull(line + strlen(key), NULL, 16);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static unsigned long long bounding_set;
+
+/*
+ * uid and gid 1000, groups 1001 and 1002, no capabilities but the
+ * bounding set root had; fd 3 root's.
+ */
+static int check_user(void)
+{
+	uid_t r, e, s;
+	gid_t rg, eg, sg, groups[4];
+	char c;
+
+	if (getresuid(&r, &e, &s) || r != 1000 || e != 1000 || s != 1000 ||
+	    setfsuid(-1) != 1000)
+		return 70;
+	if (getresgid(&rg, &eg, &sg) || rg != 1000 || eg != 1000 ||
+	    sg != 1000 || setfsgid(-1) != 1000)
+		return 71;
+	if (getgroups(4, groups) != 2 || groups[0] != 1001 || groups[1] != 1002)
+		return 72;
+	if (status_hex("CapEff:") || status_hex("CapPrm:") ||
+	    status_hex("CapBnd:") != bounding_set || !bounding_set)
+		return 73;
+	if (prctl(PR_GET_DUMPABLE) != 1)
+		return 74;
+	/* Opened by root before it dropped its privileges, and by root again. */
+	if (pread(3, &c, 1, 0) != 1 || c != 'r')
+		return 75;
+	return CR_OK;
+}
+
+TEST(root_restarts_a_process_of_another_user)
+{
+	gid_t groups[] = { 1001, 1002 };
+	char secret[64];
+	struct cr_files f;
+	pid_t child;
+	int fd;
+
+	cr_files_init(&f, "setuid");
+	snprintf(secret, sizeof(secret), "/tmp/cr-root-%d", getpid());
+	fd = open(secret, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_EQ(write(fd, "root", 4), 4);
+	close(fd);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		bounding_set = status_hex("CapBnd:");
+		if (open(secret, O_RDONLY) != 3 || setgroups(2, groups) ||
+		    setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000) ||
+		    prctl(PR_SET_DUMPABLE, 1))
+			_exit(76);
+		cr_wait_go(f.go);
+		_exit(check_user());
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	unlink(secret);
+	cr_files_fini(&f);
+}
+
+/* Root that gave up a capability cannot give it back through an image. */
+TEST(restart_cannot_give_capabilities_the_caller_lacks)
+{
+	struct cr_files f;
+	pid_t target, lesser;
+
+	cr_files_init(&f, "ecaps");
+	target = waiter(&f);
+	ASSERT_EQ(cr_checkpoint_kill(&f, target), 0) TH_LOG("%s", cr_log(&f));
+	lesser = fork();
+	ASSERT_GE(lesser, 0);
+	if (!lesser) {
+		struct __user_cap_header_struct hdr = {
+			.version = _LINUX_CAPABILITY_VERSION_3,
+		};
+		struct __user_cap_data_struct data[2];
+		int img = open(f.image, O_RDONLY);
+
+		if (syscall(__NR_capget, &hdr, data))
+			_exit(2);
+		data[0].effective &= ~(1U << CAP_SYS_ADMIN);
+		data[0].permitted &= ~(1U << CAP_SYS_ADMIN);
+		if (syscall(__NR_capset, &hdr, data))
+			_exit(3);
+		if (sys_restart(0, img, 0, f.logfd) != -1 || errno != EPERM)
+			_exit(CR_BAD);
+		_exit(cr_no_children() ? CR_OK : 4);
+	}
+	EXPECT_EQ(cr_wait_exit(lesser), CR_OK);
+	EXPECT_NE(strstr(cr_log(&f), "not the caller's to give"), NULL);
 	cr_files_fini(&f);
 }
 
