@@ -1,0 +1,18 @@
+NAME = "0016-locks-let-restart-take-a-flock-lock-on-a-file"
+SUBJECT = "locks: let restart take a flock() lock on a file"
+BODY = """
+restart() takes again the flock() locks that the restored process held,
+on files it has reopened, with the checks of flock(2).
+
+Split locks_flock_file() out of the flock() syscall. No functional
+change.
+"""
+OLD = 'SYSCALL_DEFINE2(flock, unsigned int, fd, unsigned int, cmd)\n{\n\tint can_sleep, error, type;\n\tstruct file_lock fl;\n\tstruct fd f;\n\n\t/*\n\t * LOCK_MAND locks were broken for a long time in that they never\n\t * conflicted with one another and didn\'t prevent any sort of open,\n\t * read or write activity.\n\t *\n\t * Just ignore these requests now, to preserve legacy behavior, but\n\t * throw a warning to let people know that they don\'t actually work.\n\t */\n\tif (cmd & LOCK_MAND) {\n\t\tpr_warn_once("%s(%d): Attempt to set a LOCK_MAND lock via flock(2). This support has been removed and the request ignored.\\n", current->comm, current->pid);\n\t\treturn 0;\n\t}\n\n\ttype = flock_translate_cmd(cmd & ~LOCK_NB);\n\tif (type < 0)\n\t\treturn type;\n\n\terror = -EBADF;\n\tf = fdget(fd);\n\tif (!fd_file(f))\n\t\treturn error;\n\n\tif (type != F_UNLCK && !(fd_file(f)->f_mode & (FMODE_READ | FMODE_WRITE)))\n\t\tgoto out_putf;\n\n\tflock_make_lock(fd_file(f), &fl, type);\n\n\terror = security_file_lock(fd_file(f), fl.c.flc_type);\n\tif (error)\n\t\tgoto out_putf;\n\n\tcan_sleep = !(cmd & LOCK_NB);\n\tif (can_sleep)\n\t\tfl.c.flc_flags |= FL_SLEEP;\n\n\tif (fd_file(f)->f_op->flock)\n\t\terror = fd_file(f)->f_op->flock(fd_file(f),\n\t\t\t\t\t    (can_sleep) ? F_SETLKW : F_SETLK,\n\t\t\t\t\t    &fl);\n\telse\n\t\terror = locks_lock_file_wait(fd_file(f), &fl);\n\n\tlocks_release_private(&fl);\n out_putf:\n\tfdput(f);\n\n\treturn error;\n}\n\n'
+NEW = '/**\n * locks_flock_file - flock(2) on a file\n * @filp: the file\n * @cmd: LOCK_SH, LOCK_EX or LOCK_UN, maybe with LOCK_NB\n */\nint locks_flock_file(struct file *filp, unsigned int cmd)\n{\n\tint can_sleep, error, type;\n\tstruct file_lock fl;\n\n\ttype = flock_translate_cmd(cmd & ~LOCK_NB);\n\tif (type < 0)\n\t\treturn type;\n\n\tif (type != F_UNLCK && !(filp->f_mode & (FMODE_READ | FMODE_WRITE)))\n\t\treturn -EBADF;\n\n\tflock_make_lock(filp, &fl, type);\n\n\terror = security_file_lock(filp, fl.c.flc_type);\n\tif (error)\n\t\treturn error;\n\n\tcan_sleep = !(cmd & LOCK_NB);\n\tif (can_sleep)\n\t\tfl.c.flc_flags |= FL_SLEEP;\n\n\tif (filp->f_op->flock)\n\t\terror = filp->f_op->flock(filp, (can_sleep) ? F_SETLKW : F_SETLK,\n\t\t\t\t\t  &fl);\n\telse\n\t\terror = locks_lock_file_wait(filp, &fl);\n\n\tlocks_release_private(&fl);\n\treturn error;\n}\n\nSYSCALL_DEFINE2(flock, unsigned int, fd, unsigned int, cmd)\n{\n\tstruct fd f;\n\tint error;\n\n\t/*\n\t * LOCK_MAND locks were broken for a long time in that they never\n\t * conflicted with one another and didn\'t prevent any sort of open,\n\t * read or write activity.\n\t *\n\t * Just ignore these requests now, to preserve legacy behavior, but\n\t * throw a warning to let people know that they don\'t actually work.\n\t */\n\tif (cmd & LOCK_MAND) {\n\t\tpr_warn_once("%s(%d): Attempt to set a LOCK_MAND lock via flock(2). This support has been removed and the request ignored.\\n", current->comm, current->pid);\n\t\treturn 0;\n\t}\n\n\tf = fdget(fd);\n\tif (!fd_file(f))\n\t\treturn -EBADF;\n\terror = locks_flock_file(fd_file(f), cmd);\n\tfdput(f);\n\treturn error;\n}\n\n'
+EDITS = [
+    ("fs/locks.c", OLD, NEW),
+    ("include/linux/filelock.h",
+     "int fcntl_setlease(unsigned int fd, struct file *filp, int arg);\n",
+     "int fcntl_setlease(unsigned int fd, struct file *filp, int arg);\n"
+     "int locks_flock_file(struct file *filp, unsigned int cmd);\n"),
+]
