@@ -52,11 +52,25 @@ static void cr_set_flags(struct file *file, u32 flags)
 	spin_unlock(&file->f_lock);
 }
 
+static bool cr_has_lease(struct file *file)
+{
+	struct file_lock_context *flctx = locks_inode_context(file_inode(file));
+	struct file_lease *fl;
+	bool found = false;
+
+	if (!flctx)
+		return false;
+	spin_lock(&flctx->flc_lock);
+	list_for_each_entry(fl, &flctx->flc_lease, c.flc_list)
+		found |= fl->c.flc_file == file;
+	spin_unlock(&flctx->flc_lock);
+	return found;
+}
+
 /* Why @file cannot be saved, or NULL; @buf has CR_WHY_LEN bytes. */
 static const char *cr_file_unsupported(struct file *file, char *buf)
 {
 	struct inode *inode = file_inode(file);
-	struct file_lock_context *flctx;
 
 	if (file->f_mode & FMODE_PATH)
 		return "an O_PATH file";
@@ -74,11 +88,8 @@ static const char *cr_file_unsupported(struct file *file, char *buf)
 		return "a deleted file larger than 256 MiB";
 	if (file->f_flags & FASYNC)
 		return "a file with O_ASYNC";
-	flctx = locks_inode_context(inode);
-	if (flctx && (!list_empty(&flctx->flc_flock) ||
-		      !list_empty(&flctx->flc_posix) ||
-		      !list_empty(&flctx->flc_lease)))
-		return "a file with locks or leases";
+	if (cr_has_lease(file))
+		return "a file with a lease";
 	return NULL;
 }
 
@@ -1005,11 +1016,83 @@ out:
 	return err;
 }
 
+/* checkpoint: the locks of an fd table, and the files they were taken by */
+struct cr_locks {
+	struct cr_lock	*lock;		/* CR_LOCKS_MAX of them, once needed */
+	struct file	**seen;		/* a file per lock, at most */
+	unsigned int	nr, nr_seen;
+};
+
+static bool cr_add_lock(struct cr_locks *l, int fd, u32 kind,
+			const struct file_lock *fl)
+{
+	struct cr_lock *k = &l->lock[l->nr];
+
+	if (l->nr == CR_LOCKS_MAX)
+		return false;
+	k->fd = fd;
+	k->kind = kind;
+	k->type = fl->c.flc_type;
+	k->start = fl->fl_start;
+	k->end = fl->fl_end;
+	l->nr++;
+	return true;
+}
+
+/*
+ * The locks @t holds that were taken through @file, at @fd: its flock()
+ * and OFD locks, and the POSIX locks of @t's fd table - which closing any
+ * fd of the inode would have dropped, so their file is still at an fd.
+ */
+static int cr_get_locks(struct cr_ctx *ctx, struct task_struct *t,
+			struct file *file, int fd, struct cr_locks *l)
+{
+	struct file_lock_context *flctx = locks_inode_context(file_inode(file));
+	unsigned int i, first = l->nr;
+	struct file_lock *fl;
+	bool room = true;
+
+	if (!flctx)
+		return 0;
+	for (i = 0; i < l->nr_seen; i++)
+		if (l->seen[i] == file)
+			return 0;	/* at a lower fd too */
+	if (!l->lock) {
+		l->lock = kvcalloc(CR_LOCKS_MAX, sizeof(*l->lock), GFP_KERNEL);
+		l->seen = kvcalloc(CR_LOCKS_MAX, sizeof(*l->seen), GFP_KERNEL);
+		if (!l->lock || !l->seen)
+			return -ENOMEM;
+	}
+	spin_lock(&flctx->flc_lock);
+	list_for_each_entry(fl, &flctx->flc_flock, c.flc_list)
+		if (fl->c.flc_file == file)
+			room &= cr_add_lock(l, fd, CR_LOCK_FLOCK, fl);
+	list_for_each_entry(fl, &flctx->flc_posix, c.flc_list) {
+		if (fl->c.flc_file != file)
+			continue;
+		if (fl->c.flc_flags & FL_OFDLCK)
+			room &= cr_add_lock(l, fd, CR_LOCK_OFD, fl);
+		else if (fl->c.flc_owner == (fl_owner_t)t->files)
+			room &= cr_add_lock(l, fd, CR_LOCK_POSIX, fl);
+	}
+	spin_unlock(&flctx->flc_lock);
+	if (!room)
+		return cr_err(ctx, -EOPNOTSUPP,
+			      "pid %d holds more than %u file locks (not supported)",
+			      task_pid_vnr(t), CR_LOCKS_MAX);
+	if (l->nr > first)
+		l->seen[l->nr_seen++] = file;
+	return 0;
+}
+
+/* Each fd, its file, FD_CLOEXEC, and the locks held through it. */
 int cr_write_files(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 {
 	struct cr_fdtable rec = { .objref = objref };
+	struct cr_hdr hdr = { .type = CR_FDTABLE };
 	struct cr_fd *fds = NULL, *tmp;
 	unsigned int fd, n = 0, size = 0;
+	struct cr_locks locks = {};
 	int err = 0;
 
 	for (fd = 0; !err; fd++) {
@@ -1040,17 +1123,71 @@ int cr_write_files(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 		fds[n].fd = fd;
 		fds[n].flags = cloexec ? CR_FD_CLOEXEC : 0;
 		fds[n].pad = 0;
-		err = cr_write_file(ctx, t, file, false, &fds[n].file);
+		err = cr_write_file(ctx, t, file, false, &fds[n].file) ?:
+		      cr_get_locks(ctx, t, file, fd, &locks);
 		fput(file);
 		if (err)
 			cr_err(ctx, err, "pid %d: fd %u", task_pid_vnr(t), fd);
 		n++;
 	}
 	rec.nr_fds = n;
+	rec.nr_locks = locks.nr;
+	hdr.len = sizeof(rec) + n * sizeof(*fds) + locks.nr * sizeof(*locks.lock);
 	if (!err)
-		err = cr_write_rec(ctx, CR_FDTABLE, &rec, sizeof(rec), fds,
-				   n * sizeof(*fds));
+		err = cr_write(ctx, &hdr, sizeof(hdr)) ?:
+		      cr_write(ctx, &rec, sizeof(rec)) ?:
+		      cr_write(ctx, fds, n * sizeof(*fds)) ?:
+		      cr_write(ctx, locks.lock, locks.nr * sizeof(*locks.lock));
 	kfree(fds);
+	kvfree(locks.lock);
+	kvfree(locks.seen);
+	return err;
+}
+
+/* Take @k again, through @file at @fd, with the checks of flock(2) or fcntl(2). */
+static int cr_take_lock(struct file *file, int fd, const struct cr_lock *k)
+{
+	struct flock fl = {
+		.l_type = k->type,
+		.l_whence = SEEK_SET,
+		.l_start = k->start,
+		.l_len = k->end == OFFSET_MAX ? 0 : k->end - k->start + 1,
+	};
+
+	if (k->kind == CR_LOCK_FLOCK)
+		return locks_flock_file(file, LOCK_NB |
+					(k->type == F_RDLCK ? LOCK_SH : LOCK_EX));
+	return fcntl_setlk(fd, file,
+			   k->kind == CR_LOCK_OFD ? F_OFD_SETLK : F_SETLK, &fl);
+}
+
+/* The @nr locks after the fd table, through its fds, now installed. */
+static int cr_restore_locks(struct cr_ctx *ctx, u32 nr)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; !err && i < nr; i++) {
+		struct file *file;
+		struct cr_lock k;
+
+		err = cr_read(ctx, &k, sizeof(k));
+		if (err)
+			break;
+		if (k.kind < CR_LOCK_POSIX || k.kind > CR_LOCK_FLOCK ||
+		    (k.type != F_RDLCK && k.type != F_WRLCK) || k.pad ||
+		    k.start < 0 || k.end < k.start ||
+		    (k.kind == CR_LOCK_FLOCK && (k.start || k.end != OFFSET_MAX)))
+			return cr_err(ctx, -EINVAL, "bad lock record");
+		file = fget(k.fd);
+		if (!file)
+			return cr_err(ctx, -EINVAL, "lock on fd %d, not open", k.fd);
+		/* The holder is gone, or this fails: nobody waits for it. */
+		err = cr_take_lock(file, k.fd, &k);
+		fput(file);
+		if (err)
+			cr_err(ctx, err, "cannot lock fd %d again", k.fd);
+	}
 	return err;
 }
 
@@ -1065,8 +1202,10 @@ int cr_restore_files(struct cr_ctx *ctx, u32 objref)
 	err = cr_read_rec_var(ctx, CR_FDTABLE, &rec, sizeof(rec), &extra);
 	if (err)
 		return err;
-	if (rec.objref != objref || extra != rec.nr_fds * sizeof(struct cr_fd) ||
-	    rec.nr_fds > rlimit(RLIMIT_NOFILE))
+	if (rec.objref != objref || rec.pad ||
+	    rec.nr_fds > rlimit(RLIMIT_NOFILE) || rec.nr_locks > CR_LOCKS_MAX ||
+	    extra != rec.nr_fds * sizeof(struct cr_fd) +
+		     rec.nr_locks * sizeof(struct cr_lock))
 		return cr_err(ctx, -EINVAL, "bad fd table record");
 
 	/* The new task's fds are copies of the restarter's: drop them. */
@@ -1096,7 +1235,8 @@ int cr_restore_files(struct cr_ctx *ctx, u32 objref)
 			cr_err(ctx, err, "cannot install fd %d", e.fd);
 	}
 	if (!err)
-		err = cr_obj_insert(ctx, objref, CR_OBJ_FILES, current->files);
+		err = cr_restore_locks(ctx, rec.nr_locks) ?:
+		      cr_obj_insert(ctx, objref, CR_OBJ_FILES, current->files);
 	return err;
 }
 

@@ -55,7 +55,7 @@ enum cr_type {
 	CR_EPOLL,		/* struct cr_epoll, cr_epoll_item[nr_items] */
 	CR_SHMEM,		/* struct cr_shmem, name, then its CR_PAGES */
 	CR_DATA,		/* bytes of a deleted file, after its CR_FILE */
-	CR_FDTABLE,		/* struct cr_fdtable, cr_fd[nr_fds] */
+	CR_FDTABLE,		/* struct cr_fdtable, cr_fd[], cr_lock[] */
 	CR_FS,			/* struct cr_fs, path of cwd */
 	CR_SIGHAND,		/* struct cr_sighand */
 	CR_SIGNAL,		/* struct cr_signal, cr_siginfo[nr_pending] */
@@ -272,9 +272,29 @@ struct cr_fd {
 	__u32	pad;
 };
 
+enum cr_lock_kind {
+	CR_LOCK_POSIX = 1,	/* fcntl(F_SETLK): the fd table's */
+	CR_LOCK_OFD,		/* fcntl(F_OFD_SETLK): the open file's */
+	CR_LOCK_FLOCK,		/* flock(): the open file's */
+};
+
+#define CR_LOCKS_MAX		1024	/* most locks of one fd table */
+
+/* A lock held, through the open file at an fd of the table. */
+struct cr_lock {
+	__s32	fd;
+	__u32	kind;		/* enum cr_lock_kind */
+	__u32	type;		/* F_RDLCK or F_WRLCK */
+	__u32	pad;
+	__s64	start;		/* first byte */
+	__s64	end;		/* last byte; LLONG_MAX: to the end of file */
+};
+
 struct cr_fdtable {
 	__u32	objref;
 	__u32	nr_fds;		/* struct cr_fd follow, fds ascending */
+	__u32	nr_locks;	/* then struct cr_lock */
+	__u32	pad;
 };
 
 struct cr_fs {

@@ -3,12 +3,13 @@
  * Open files across checkpoint/restart: offsets, open flags, FD_CLOEXEC,
  * O_APPEND, the memory devices, one open file shared by two fds, the cwd
  * and the umask; pipes and FIFOs with the bytes in flight; a directory's
- * readdir position; eventfd counters; epoll interest lists; files deleted
- * while open.
+ * readdir position; eventfd counters; epoll interest lists; flock(),
+ * POSIX and OFD locks; files deleted while open.
  */
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -555,6 +556,161 @@ TEST(nested_epoll_is_refused)
 		_exit(CR_OK);
 	}
 	EXPECT_EQ(cr_refused(_metadata, &f, child, "watching another"), CR_OK);
+	cr_files_fini(&f);
+}
+
+/* The locks fdinfo shows for @fd: kind, mode and range, without pids. */
+static void fd_locks(int fd, char *buf, size_t len)
+{
+	char path[64], line[256], kind[16], adv[16], rw[16], start[24], end[24];
+	size_t off = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	buf[0] = '\0';
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "lock: %*d: %15s %15s %15s %*d %*s %23s %23s",
+			   kind, adv, rw, start, end) == 5)
+			off += snprintf(buf + off, len - off, "%s %s %s-%s\n",
+					kind, rw, start, end);
+	if (f)
+		fclose(f);
+}
+
+static char locks_before[4][256];
+
+/* 0 if another process cannot take what this one holds, but can the rest. */
+static int locked_out(const char *path)
+{
+	struct flock wr = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	pid_t pid = fork();
+	int fd;
+
+	if (!pid) {
+		fd = open(path, O_RDWR);
+		if (flock(fd, LOCK_EX | LOCK_NB) != -1 || errno != EWOULDBLOCK)
+			_exit(1);
+		wr.l_start = 15;
+		wr.l_len = 1;
+		if (fcntl(fd, F_SETLK, &wr) != -1 || errno != EAGAIN)
+			_exit(2);
+		wr.l_start = 120;
+		if (fcntl(fd, F_SETLK, &wr) != -1 || errno != EAGAIN)
+			_exit(3);
+		wr.l_start = 200;
+		if (fcntl(fd, F_OFD_SETLK, &wr) != -1 || errno != EAGAIN)
+			_exit(5);
+		/* what nobody holds */
+		wr.l_start = 50;
+		if (fcntl(fd, F_SETLK, &wr))
+			_exit(4);
+		_exit(0);
+	}
+	return cr_wait_exit(pid);
+}
+
+/*
+ * fd 3: flock(LOCK_EX), fd 4: POSIX write lock on 10-19 and read lock on
+ * 100-149 (taken through fd 6, another open of the same file), fd 5: OFD
+ * write lock on 200-299; all on one file.
+ */
+static int check_locks(const char *path)
+{
+	char now[256];
+	int fd, ret;
+
+	for (fd = 3; fd <= 6; fd++) {
+		fd_locks(fd, now, sizeof(now));
+		if (strcmp(now, locks_before[fd - 3])) {
+			cr_note("fd %d locks before:\n%safter:\n%s", fd,
+				locks_before[fd - 3], now);
+			return 80;
+		}
+	}
+	ret = locked_out(path);
+	return ret ? 80 + ret : CR_OK;
+}
+
+TEST(file_locks_survive)
+{
+	struct flock lk = { .l_whence = SEEK_SET };
+	char path[64];
+	struct cr_files f;
+	pid_t child;
+	int fd;
+
+	cr_files_init(&f, "locks");
+	snprintf(path, sizeof(path), "/tmp/cr-locks-%d", getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_EQ(ftruncate(fd, 4096), 0);
+	close(fd);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		if (open(path, O_RDWR) != 3 || open(path, O_RDWR) != 4 ||
+		    open(path, O_RDWR) != 5 || open(path, O_RDONLY) != 6)
+			_exit(90);
+		lk.l_type = F_WRLCK;
+		lk.l_start = 10;
+		lk.l_len = 10;
+		if (flock(3, LOCK_EX) || fcntl(4, F_SETLK, &lk))
+			_exit(91);
+		lk.l_type = F_RDLCK;
+		lk.l_start = 100;
+		lk.l_len = 50;
+		if (fcntl(6, F_SETLK, &lk))
+			_exit(92);
+		lk.l_type = F_WRLCK;
+		lk.l_start = 200;
+		lk.l_len = 100;
+		if (fcntl(5, F_OFD_SETLK, &lk))
+			_exit(93);
+		for (fd = 3; fd <= 6; fd++)
+			fd_locks(fd, locks_before[fd - 3], sizeof(locks_before[0]));
+		if (!strstr(locks_before[1], "POSIX") ||
+		    !strstr(locks_before[3], "POSIX"))
+			_exit(94);
+		cr_wait_go(f.go);
+		_exit(check_locks(path));
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	unlink(path);
+	cr_files_fini(&f);
+}
+
+/* A restart while the original still holds its lock fails, cleanly. */
+TEST(lock_still_held_fails_restart)
+{
+	char path[64];
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "lockheld");
+	snprintf(path, sizeof(path), "/tmp/cr-lockheld-%d", getpid());
+	close(open(path, O_RDWR | O_CREAT | O_TRUNC, 0600));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		if (open(path, O_RDWR) != 3 || flock(3, LOCK_EX))
+			_exit(95);
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	cr_wait_ready(f.go);
+	ASSERT_EQ(sys_checkpoint(child, f.img, 0, f.logfd), 0)
+		TH_LOG("%s", cr_log(&f));
+	lseek(f.img, 0, SEEK_SET);
+	EXPECT_EQ(sys_restart(0, f.img, 0, f.logfd), -1);
+	EXPECT_EQ(errno, EWOULDBLOCK);
+	EXPECT_NE(strstr(cr_log(&f), "cannot lock fd 3 again"), NULL)
+		TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(child), CR_OK);
+	EXPECT_TRUE(cr_no_children());
+	unlink(path);
 	cr_files_fini(&f);
 }
 
