@@ -11,6 +11,7 @@
  */
 #include <linux/checkpoint.h>
 #include <linux/hrtimer.h>
+#include <linux/poll.h>
 #include <linux/rseq.h>
 #include <linux/security.h>
 #include <linux/sched/prio.h>
@@ -114,10 +115,10 @@ static ktime_t cr_clock_now(clockid_t clock)
 
 /*
  * A task parked in a syscall that returned -ERESTART_RESTARTBLOCK goes on
- * through restart_syscall() and its restart block. A relative sleep is
- * saved as the time it had left, and goes on for that long after restart:
- * the time between checkpoint and restart does not count, and the clocks of
- * the two machines need not agree.
+ * through restart_syscall() and its restart block. A relative sleep, or a
+ * poll() with a timeout, is saved as the time it had left, and goes on for
+ * that long after restart: the time between checkpoint and restart does
+ * not count, and the clocks of the two machines need not agree.
  */
 static int cr_save_restart_block(struct cr_ctx *ctx, struct task_struct *t,
 				 struct cr_restart_block *rb)
@@ -129,6 +130,18 @@ static int cr_save_restart_block(struct cr_ctx *ctx, struct task_struct *t,
 	    syscall_get_error(t, regs) != -ERESTART_RESTARTBLOCK)
 		return 0;
 
+	if (r->fn == do_restart_poll) {
+		struct timespec64 end = {
+			.tv_sec = r->poll.tv_sec, .tv_nsec = r->poll.tv_nsec,
+		};
+
+		rb->kind = CR_RESTART_POLL;
+		rb->uaddr = (unsigned long)r->poll.ufds;
+		rb->nfds = r->poll.nfds;
+		rb->remaining_ns = !r->poll.has_timeout ? -1 :
+			max_t(s64, 0, timespec64_to_ns(&end) - ktime_get_ns());
+		return 0;
+	}
 	if (r->fn != hrtimer_nanosleep_restart)
 		return cr_err(ctx, -EOPNOTSUPP,
 			      "pid %d is in a syscall that restarts with %ps (not supported)",
@@ -141,7 +154,28 @@ static int cr_save_restart_block(struct cr_ctx *ctx, struct task_struct *t,
 	rb->remaining_ns = max_t(s64, 0, r->nanosleep.expires -
 					 cr_clock_now(rb->clockid));
 	if (r->nanosleep.type == TT_NATIVE)
-		rb->rmtp = (unsigned long)r->nanosleep.rmtp;
+		rb->uaddr = (unsigned long)r->nanosleep.rmtp;
+	return 0;
+}
+
+/* poll()'s restart block: the end of its timeout on the monotonic clock. */
+static int cr_restore_poll(struct restart_block *r,
+			   const struct cr_restart_block *rb)
+{
+	struct timespec64 end;
+
+	if (rb->remaining_ns < -1 || rb->clockid || rb->pad ||
+	    rb->nfds > INT_MAX)
+		return -EINVAL;
+	r->poll.ufds = u64_to_user_ptr(rb->uaddr);
+	r->poll.nfds = rb->nfds;
+	r->poll.has_timeout = rb->remaining_ns >= 0;
+	if (r->poll.has_timeout) {
+		end = ns_to_timespec64(ktime_get_ns() + rb->remaining_ns);
+		r->poll.tv_sec = end.tv_sec;
+		r->poll.tv_nsec = end.tv_nsec;
+	}
+	set_restart_fn(r, do_restart_poll);
 	return 0;
 }
 
@@ -159,14 +193,19 @@ static int cr_restore_restart_block(struct cr_ctx *ctx,
 		for (i = 0; i < ARRAY_SIZE(cr_sleep_clocks); i++)
 			if (rb->clockid == cr_sleep_clocks[i])
 				break;
-		if (i == ARRAY_SIZE(cr_sleep_clocks) || rb->remaining_ns < 0)
+		if (i == ARRAY_SIZE(cr_sleep_clocks) || rb->remaining_ns < 0 ||
+		    rb->nfds || rb->pad)
 			break;
 		r->nanosleep.clockid = rb->clockid;
 		r->nanosleep.expires = ktime_add_ns(cr_clock_now(rb->clockid),
 						    rb->remaining_ns);
-		r->nanosleep.type = rb->rmtp ? TT_NATIVE : TT_NONE;
-		r->nanosleep.rmtp = u64_to_user_ptr(rb->rmtp);
+		r->nanosleep.type = rb->uaddr ? TT_NATIVE : TT_NONE;
+		r->nanosleep.rmtp = u64_to_user_ptr(rb->uaddr);
 		set_restart_fn(r, hrtimer_nanosleep_restart);
+		return 0;
+	case CR_RESTART_POLL:
+		if (cr_restore_poll(r, rb))
+			break;
 		return 0;
 	}
 	return cr_err(ctx, -EINVAL, "bad syscall restart block");

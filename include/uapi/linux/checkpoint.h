@@ -369,14 +369,18 @@ struct cr_pages {
 /* cr_thread.restart kinds: what restart_syscall() goes on with */
 enum cr_restart_kind {
 	CR_RESTART_NONE = 0,
-	CR_RESTART_NANOSLEEP,
+	CR_RESTART_NANOSLEEP,	/* a relative nanosleep() or clock_nanosleep() */
+	CR_RESTART_POLL,	/* poll() */
 };
 
 struct cr_restart_block {
 	__u32	kind;		/* enum cr_restart_kind */
-	__s32	clockid;
-	__s64	remaining_ns;	/* time left to sleep at checkpoint */
-	__u64	rmtp;		/* user pointer for the remaining time, or 0 */
+	__s32	clockid;	/* nanosleep: its clock */
+	__s64	remaining_ns;	/* time left at checkpoint; poll: -1, none */
+	__u64	uaddr;		/* nanosleep: the remaining time's, or 0; */
+				/* poll: the struct pollfd array's */
+	__u32	nfds;		/* poll: entries in it */
+	__u32	pad;
 };
 
 /*

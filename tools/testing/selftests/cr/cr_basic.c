@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Basic checkpoint/restart: of oneself, of a running computation, of a
- * task asleep in nanosleep(), and the syscalls' arguments.
+ * task asleep in nanosleep() or poll(), and the syscalls' arguments.
  */
+#include <poll.h>
 #include <time.h>
+#include <sys/timerfd.h>
 #include "../kselftest_harness.h"
 #include "cr_util.h"
 
@@ -152,6 +154,97 @@ TEST(nanosleep_goes_on_after_restart)
 	/* It had about 2.5 s left: not 0, and not all 3 s again. */
 	EXPECT_GT(slept, 1.0);
 	EXPECT_LT(slept, 2.95);
+	cr_files_fini(&f);
+}
+
+/*
+ * Wait until @pid sleeps in a function named like @fn, as /proc/pid/wchan
+ * tells (/proc/pid/syscall would take ptrace-attach rights, which mark it).
+ */
+static void wait_in(pid_t pid, const char *fn)
+{
+	char path[64], buf[128] = "";
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	while (!strstr(buf, fn)) {
+		usleep(10000);
+		fd = open(path, O_RDONLY);
+		n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+	}
+}
+
+/* poll() with a timeout on a silent pipe times out after the time it had left. */
+TEST(poll_timeout_goes_on_after_restart)
+{
+	struct cr_files f;
+	pid_t child, restored;
+	double t0, slept;
+
+	cr_files_init(&f, "poll");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct pollfd pfd = { .events = POLLIN };
+		int p[2];
+
+		cr_child_init();
+		if (pipe(p))
+			_exit(CR_BAD);
+		pfd.fd = p[0];
+		cr_wait_go(f.go);	/* set up; then at once into poll() */
+		_exit(poll(&pfd, 1, 3000) == 0 && !pfd.revents ? CR_OK : CR_BAD);
+	}
+	cr_wait_ready(f.go);
+	cr_go(f.go);
+	wait_in(child, "poll");
+	usleep(500000);
+	t0 = now();
+	restored = cr_checkpoint_restart(&f, child);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
+	ASSERT_EQ(cr_wait_exit(restored), CR_OK);
+	slept = now() - t0;
+	EXPECT_GT(slept, 1.0);
+	EXPECT_LT(slept, 2.95);
+	cr_files_fini(&f);
+}
+
+/* poll() without a timeout goes on, on the same fds, until one is ready. */
+TEST(poll_goes_on_after_restart)
+{
+	struct cr_files f;
+	pid_t child, restored;
+
+	cr_files_init(&f, "pollinf");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct itimerspec its = { .it_value.tv_sec = 2 };
+		struct pollfd pfd[2] = {
+			{ .events = POLLIN }, { .events = POLLIN },
+		};
+		int p[2], n;
+
+		cr_child_init();
+		pfd[1].fd = timerfd_create(CLOCK_MONOTONIC, 0);
+		if (pipe(p) || pfd[1].fd < 0)
+			_exit(CR_BAD);
+		pfd[0].fd = p[0];
+		cr_wait_go(f.go);
+		timerfd_settime(pfd[1].fd, 0, &its, NULL);
+		n = poll(pfd, 2, -1);
+		_exit(n == 1 && !pfd[0].revents && pfd[1].revents == POLLIN ?
+		      CR_OK : CR_BAD);
+	}
+	cr_wait_ready(f.go);
+	cr_go(f.go);
+	wait_in(child, "poll");
+	restored = cr_checkpoint_restart(&f, child);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
+	EXPECT_EQ(cr_wait_exit(restored), CR_OK);
 	cr_files_fini(&f);
 }
 
