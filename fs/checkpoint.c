@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Checkpoint/restart of open files, fd tables, and the cwd and umask.
+ * Checkpoint/restart of open files, fd tables, and the cwd, root and umask.
  *
  * Regular files, FIFOs and the memory character devices are reopened by
  * path at restart, with their flags and offset, by the restored task itself
- * and so with the restarter's permissions. Paths are saved as seen from the
- * task's root, and resolved at restart from the restarter's root. Pipes are
+ * and so with the restarter's permissions. Paths - of files, the cwd and
+ * the root - are saved as the checkpointer sees them, from its root, and
+ * resolved at restart from the restarter's root: a chroot()ed task gets
+ * its root back last, after its files, which may lie outside it. Pipes are
  * made anew. The bytes in flight in a pipe or FIFO are saved with it, and
  * written back into it at restart; every end of it must be in the image.
  * A memfd's file is opened again on the memfd that mm/checkpoint.c makes.
@@ -27,6 +29,7 @@
 #include <linux/major.h>
 #include <linux/namei.h>
 #include <linux/pipe_fs_i.h>
+#include <linux/security.h>
 #include <linux/sched/task.h>
 #include <linux/signalfd.h>
 #include <linux/slab.h>
@@ -93,16 +96,13 @@ static const char *cr_file_unsupported(struct file *file, char *buf)
 	return NULL;
 }
 
-/* The path of @path as seen from @t's root, in @buf; NULL if outside it. */
-static char *cr_task_path(struct task_struct *t, const struct path *path,
-			  char *buf)
+/* @path as the checkpointer sees it, in @buf; NULL if outside its root. */
+static char *cr_path(const struct path *path, char *buf)
 {
 	struct path root;
 	char *p;
 
-	task_lock(t);
-	get_fs_root(t->fs, &root);
-	task_unlock(t);
+	get_fs_root(current->fs, &root);
 	p = __d_path(path, &root, buf, PATH_MAX);
 	path_put(&root);
 	return p;
@@ -658,10 +658,10 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 		return -ENOMEM;
 	path = NULL;
 	if (!cr_is_anon_pipe(file) && !cr_shmem_kind(file)) {
-		path = cr_task_path(t, &file->f_path, buf);
+		path = cr_path(&file->f_path, buf);
 		if (IS_ERR_OR_NULL(path)) {
 			err = cr_err(ctx, path ? PTR_ERR(path) : -EOPNOTSUPP,
-				     "pid %d has a file open outside its root",
+				     "pid %d has a file open outside the checkpointer's root",
 				     task_pid_vnr(t));
 			goto out;
 		}
@@ -1243,62 +1243,105 @@ int cr_restore_files(struct cr_ctx *ctx, u32 objref)
 int cr_write_fs(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 {
 	struct cr_fs rec = { .objref = objref };
-	struct path pwd;
-	char *buf, *path;
+	struct cr_hdr hdr = { .type = CR_FS };
+	char *buf, *rbuf, *path, *root;
+	struct path pwd, rootpath;
 	int err;
 
 	buf = __getname();
-	if (!buf)
-		return -ENOMEM;
+	rbuf = __getname();
+	if (!buf || !rbuf) {
+		err = -ENOMEM;
+		goto out;
+	}
 	task_lock(t);
 	get_fs_pwd(t->fs, &pwd);
+	get_fs_root(t->fs, &rootpath);
 	rec.umask = t->fs->umask;
 	task_unlock(t);
-	path = cr_task_path(t, &pwd, buf);
-	if (IS_ERR_OR_NULL(path) || d_unlinked(pwd.dentry)) {
+	path = cr_path(&pwd, buf);
+	root = cr_path(&rootpath, rbuf);
+	if (IS_ERR_OR_NULL(path) || d_unlinked(pwd.dentry) ||
+	    IS_ERR_OR_NULL(root) || d_unlinked(rootpath.dentry)) {
 		err = cr_err(ctx, -EOPNOTSUPP,
-			     "pid %d: its cwd is deleted or outside its root",
+			     "pid %d: its cwd or root is deleted or outside the checkpointer's root",
 			     task_pid_vnr(t));
 	} else {
 		rec.path_len = strlen(path) + 1;
-		err = cr_write_rec(ctx, CR_FS, &rec, sizeof(rec), path,
-				   rec.path_len);
+		rec.root_len = strlen(root) + 1;
+		hdr.len = sizeof(rec) + rec.path_len + rec.root_len;
+		err = cr_write(ctx, &hdr, sizeof(hdr)) ?:
+		      cr_write(ctx, &rec, sizeof(rec)) ?:
+		      cr_write(ctx, path, rec.path_len) ?:
+		      cr_write(ctx, root, rec.root_len);
 	}
 	path_put(&pwd);
-	__putname(buf);
+	path_put(&rootpath);
+out:
+	if (buf)
+		__putname(buf);
+	if (rbuf)
+		__putname(rbuf);
 	return err;
 }
 
+/* As chdir(2) or, with @root, chroot(2) does. */
+static int cr_change_dir(struct cr_ctx *ctx, const char *dir, bool root)
+{
+	struct path p;
+	int err;
+
+	err = kern_path(dir, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &p);
+	if (err)
+		goto out;
+	err = path_permission(&p, MAY_EXEC | MAY_CHDIR);
+	if (!err && root)
+		err = ns_capable(current_user_ns(), CAP_SYS_CHROOT) ?
+		      security_path_chroot(&p) : -EPERM;
+	if (!err && root)
+		set_fs_root(current->fs, &p);
+	else if (!err)
+		set_fs_pwd(current->fs, &p);
+	path_put(&p);
+out:
+	return err ? cr_err(ctx, err, "cannot change %s to %s",
+			    root ? "root" : "directory", dir) : 0;
+}
+
+/*
+ * The cwd, then the root - unless it is the restarter's own - once every
+ * file is open: all three paths are the restarter's.
+ */
 int cr_restore_fs(struct cr_ctx *ctx, u32 objref)
 {
-	struct path pwd;
+	char *path = NULL, *root = NULL;
 	struct cr_fs rec;
 	size_t extra;
-	char *path;
 	int err;
 
 	err = cr_read_rec_var(ctx, CR_FS, &rec, sizeof(rec), &extra);
 	if (err)
 		return err;
-	if (rec.objref != objref || (rec.umask & ~0777))
+	if (rec.objref != objref || (rec.umask & ~0777) ||
+	    extra != (size_t)rec.path_len + rec.root_len)
 		return cr_err(ctx, -EINVAL, "bad fs record");
-	path = cr_read_path(ctx, rec.path_len, extra);
+	path = cr_read_path(ctx, rec.path_len, rec.path_len);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-
-	/* As chdir(2) does. */
-	err = kern_path(path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &pwd);
-	if (!err) {
-		err = path_permission(&pwd, MAY_EXEC | MAY_CHDIR);
-		if (!err)
-			set_fs_pwd(current->fs, &pwd);
-		path_put(&pwd);
+	root = cr_read_path(ctx, rec.root_len, rec.root_len);
+	if (IS_ERR(root)) {
+		err = PTR_ERR(root);
+		root = NULL;
+		goto out;
 	}
-	if (err)
-		cr_err(ctx, err, "cannot change directory to %s", path);
-	else
+	err = cr_change_dir(ctx, path, false);
+	if (!err && strcmp(root, "/"))
+		err = cr_change_dir(ctx, root, true);
+	if (!err)
 		err = cr_obj_insert(ctx, objref, CR_OBJ_FS, current->fs);
 	current->fs->umask = rec.umask;
+out:
+	kfree(root);
 	kfree(path);
 	return err;
 }

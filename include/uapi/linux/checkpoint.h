@@ -297,11 +297,12 @@ struct cr_fdtable {
 	__u32	pad;
 };
 
+/* The cwd, then the root, as the checkpointer sees them, follow. */
 struct cr_fs {
 	__u32	objref;
 	__u32	umask;
-	__u32	path_len;	/* the cwd, relative to the task's root */
-	__u32	pad;
+	__u32	path_len;	/* bytes of the cwd's path, with its NUL */
+	__u32	root_len;	/* bytes of the root's path, with its NUL */
 };
 
 struct cr_sigaction {

@@ -61,6 +61,62 @@ static int check_fds(void)
 	return CR_OK;
 }
 
+/*
+ * A chroot()ed process: root /tmp/cr-root-N, cwd /sub inside it, fd 3 the
+ * file /data inside it; its program and fds 0-2 are outside.
+ */
+static int check_chroot(void)
+{
+	char cwd[64], buf[8];
+
+	if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/sub"))
+		return 20;
+	if (pread(3, buf, 7, 0) != 7 || memcmp(buf, "inside", 7))
+		return 21;
+	if (access("/data", R_OK) || !access("/kselftest", F_OK))
+		return 22;
+	return CR_OK;
+}
+
+TEST(root_and_cwd_inside_it_survive)
+{
+	char root[32], path[96];
+	struct cr_files f;
+	pid_t child;
+	int fd;
+
+	cr_files_init(&f, "chroot");
+	snprintf(root, sizeof(root), "/tmp/cr-root-%d", getpid());
+	snprintf(path, sizeof(path), "%s/sub", root);
+	ASSERT_EQ(mkdir(root, 0755), 0);
+	ASSERT_EQ(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/tmp", root);
+	ASSERT_EQ(mkdir(path, 01777), 0);
+	snprintf(path, sizeof(path), "%s/data", root);
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	ASSERT_EQ(write(fd, "inside", 7), 7);
+	close(fd);
+	/* The child waits for its go file inside its root. */
+	snprintf(f.go, sizeof(f.go), "%s/tmp/go", root);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		if (chroot(root) || chdir("/sub") || open("/data", O_RDONLY) != 3)
+			_exit(23);
+		cr_wait_go("/tmp/go");
+		_exit(check_chroot());
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	cr_files_fini(&f);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/tmp", root);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/sub", root);
+	rmdir(path);
+	rmdir(root);
+}
+
 TEST(fds_offsets_flags_cwd_umask)
 {
 	struct cr_files f;
