@@ -181,15 +181,28 @@ static inline void cr_wait_go(const char *go)
 		usleep(10000);
 }
 
-/* Wait until the child that waits for @go is set up. */
-static inline void cr_wait_ready(const char *go)
+/*
+ * Wait until @child, which waits for @go, is set up. Returns 0, or -1 if
+ * it exited first (reaped; *@status says how), or if @child is 0 -1 never.
+ */
+static inline int cr_wait_child_ready(const char *go, pid_t child,
+				      int *status)
 {
 	char ready[80];
 
 	cr_ready_file(ready, sizeof(ready), go);
-	while (access(ready, F_OK))
+	while (access(ready, F_OK)) {
+		if (child > 0 && waitpid(child, status, WNOHANG) == child)
+			return -1;
 		usleep(10000);
+	}
 	rmdir(ready);
+	return 0;
+}
+
+static inline void cr_wait_ready(const char *go)
+{
+	cr_wait_child_ready(go, 0, NULL);
 }
 
 static inline void cr_go(const char *go)
@@ -254,7 +267,10 @@ static inline int cr_run(struct __test_metadata *_metadata,
 	int ret;
 
 	cr_notes();
-	cr_wait_ready(f->go);
+	if (cr_wait_child_ready(f->go, child, &ret)) {
+		TH_LOG("the child exited before it was ready: status %#x", ret);
+		return -1;
+	}
 	restored = cr_checkpoint_restart(f, child);
 	if (restored <= 0) {
 		TH_LOG("restart: %d: %s", restored, cr_log(f));
@@ -277,9 +293,14 @@ static inline int cr_refused(struct __test_metadata *_metadata,
 			     const char *reason)
 {
 	bool refused;
+	int status;
 	long ret;
 
-	cr_wait_ready(f->go);
+	if (cr_wait_child_ready(f->go, child, &status)) {
+		TH_LOG("the child exited before it was ready: status %#x",
+		       status);
+		return -1;
+	}
 	ret = sys_checkpoint(child, f->img, CHECKPOINT_KILL, f->logfd);
 	refused = ret == -1 && errno == EOPNOTSUPP && strstr(cr_log(f), reason);
 	if (!refused)
