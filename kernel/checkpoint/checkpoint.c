@@ -59,8 +59,6 @@ static bool cr_sighand_shared(struct task_struct *t)
  */
 static const char *cr_task_unsupported(struct task_struct *t)
 {
-	struct signal_struct *sig = t->signal;
-
 	if (get_nr_threads(t) > 1)
 		return "is multi-threaded";
 	if (!list_empty(&t->children))
@@ -79,8 +77,6 @@ static const char *cr_task_unsupported(struct task_struct *t)
 		return "shares its cwd and root";
 	if (cr_sighand_shared(t))
 		return "shares its signal handlers";
-	if (!hlist_empty(&sig->posix_timers))
-		return "has POSIX timers";
 #ifdef CONFIG_SECCOMP
 	if (t->seccomp.mode != SECCOMP_MODE_DISABLED)
 		return "uses seccomp";

@@ -12,6 +12,7 @@
 #include <linux/checkpoint.h>
 #include <linux/hrtimer.h>
 #include <linux/poll.h>
+#include <linux/posix-timers.h>
 #include <linux/rseq.h>
 #include <linux/security.h>
 #include <linux/sched/prio.h>
@@ -220,7 +221,7 @@ static unsigned int cr_count_pending(struct sigpending *p, sigset_t *bare)
 	*bare = p->signal;
 	list_for_each_entry(q, &p->list, list) {
 		sigdelset(bare, q->info.si_signo);
-		n++;
+		n += !(q->flags & SIGQUEUE_PREALLOC);
 	}
 	for (sig = 1; sig <= _NSIG; sig++)
 		n += sigismember(bare, sig);
@@ -229,7 +230,8 @@ static unsigned int cr_count_pending(struct sigpending *p, sigset_t *bare)
 
 /*
  * The signals pending for @t (@shared: for its process), in queue order,
- * in a new array *@out of *@nr entries.
+ * in a new array *@out of *@nr entries. A POSIX timer's own signal is left
+ * out: the timer is saved as due, and fires again at restart.
  */
 static int cr_save_pending(struct task_struct *t, bool shared,
 			   struct cr_siginfo **out, u32 *nr)
@@ -262,7 +264,8 @@ static int cr_save_pending(struct task_struct *t, bool shared,
 	}
 	n = 0;
 	list_for_each_entry(q, &p->list, list)
-		copy_siginfo_to_external((siginfo_t *)&s[n++], &q->info);
+		if (!(q->flags & SIGQUEUE_PREALLOC))
+			copy_siginfo_to_external((siginfo_t *)&s[n++], &q->info);
 	for (sig = 1; sig <= _NSIG; sig++) {
 		kernel_siginfo_t info;
 
@@ -467,9 +470,164 @@ int cr_restore_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	       cr_arch_read_thread(ctx, tc);
 }
 
+/* The clocks of the POSIX timers c/r supports: hrtimer ones. */
+static bool cr_timer_clock_supported(clockid_t clock)
+{
+	return clock == CLOCK_REALTIME || clock == CLOCK_MONOTONIC ||
+	       clock == CLOCK_BOOTTIME || clock == CLOCK_TAI;
+}
+
+static bool cr_timer_notify_supported(int notify)
+{
+	return notify == SIGEV_SIGNAL || notify == SIGEV_THREAD ||
+	       notify == (SIGEV_SIGNAL | SIGEV_THREAD_ID);
+}
+
+static const char *__cr_timer_state(struct task_struct *t,
+				    struct k_itimer *timr,
+				    struct cr_posix_timer *st)
+{
+	struct hrtimer *hrt = &timr->it.real.timer;
+
+	if (timr->it_signal != t->signal)
+		return "being deleted";
+	if (!cr_timer_clock_supported(timr->it_clock))
+		return "on a CPU-time or alarm clock";
+	if (!cr_timer_notify_supported(timr->it_sigev_notify))
+		return "with SIGEV_NONE";
+	if ((timr->it_sigev_notify & SIGEV_THREAD_ID) &&
+	    pid_task(timr->it_pid, PIDTYPE_PID) != t)
+		return "aimed at another thread";
+	st->id = timr->it_id;
+	st->clockid = timr->it_clock;
+	st->notify = timr->it_sigev_notify;
+	st->signo = timr->sigq->info.si_signo;
+	st->value = (unsigned long)timr->sigq->info.si_value.sival_ptr;
+	st->interval_ns = ktime_to_ns(timr->it_interval);
+	if (hrtimer_active(hrt))
+		st->value_ns = max_t(s64, 1, hrtimer_expires_remaining(hrt));
+	/*
+	 * Its signal queued, or taken but the timer not yet rearmed: it is
+	 * due, and fires again as soon as it is made. Its signal was not
+	 * saved with the others.
+	 */
+	if (!list_empty(&timr->sigq->list) ||
+	    (timr->it_requeue_pending & REQUEUE_PENDING))
+		st->value_ns = 1;
+	st->overrun_last = timr->it_overrun_last;
+	return NULL;
+}
+
+/* Timer @timr of @t, read under its lock, in @st; or why not. */
+static const char *cr_timer_state(struct task_struct *t, struct k_itimer *timr,
+				  struct cr_posix_timer *st)
+{
+	unsigned long flags;
+	const char *why;
+
+	spin_lock_irqsave(&timr->it_lock, flags);
+	why = __cr_timer_state(t, timr, st);
+	spin_unlock_irqrestore(&timr->it_lock, flags);
+	return why;
+}
+
+/*
+ * @t's POSIX timers, read once its pending signals are saved: a timer
+ * that fired meanwhile is due, and its signal is not in the image.
+ */
+static int cr_save_timers(struct cr_ctx *ctx, struct task_struct *t,
+			  struct cr_signal *rec, struct cr_posix_timer **out)
+{
+	struct k_itimer **timers, *timr;
+	struct sighand_struct *sighand;
+	const char *why = NULL;
+	unsigned long flags;
+	unsigned int n = 0, i;
+
+	if (hlist_empty(&t->signal->posix_timers))
+		return 0;
+	timers = kvcalloc(CR_TIMERS_MAX, sizeof(*timers), GFP_KERNEL);
+	*out = kvcalloc(CR_TIMERS_MAX, sizeof(**out), GFP_KERNEL);
+	if (!timers || !*out) {
+		kvfree(timers);
+		return -ENOMEM;
+	}
+	/* Freed after a grace period, if the process exited meanwhile. */
+	rcu_read_lock();
+	sighand = rcu_dereference(t->sighand);	/* @t is parked: not NULL */
+	spin_lock_irqsave(&sighand->siglock, flags);
+	hlist_for_each_entry(timr, &t->signal->posix_timers, list) {
+		if (n == CR_TIMERS_MAX) {
+			why = "beyond the 1024th";
+			break;
+		}
+		timers[n++] = timr;
+	}
+	rec->next_timer_id = t->signal->next_posix_timer_id;
+	spin_unlock_irqrestore(&sighand->siglock, flags);
+	/* The timer's lock nests outside the siglock: take it alone. */
+	for (i = 0; !why && i < n; i++)
+		why = cr_timer_state(t, timers[i], &(*out)[i]);
+	rcu_read_unlock();
+	kvfree(timers);
+	if (why)
+		return cr_err(ctx, -EOPNOTSUPP,
+			      "pid %d has a POSIX timer %s (not supported)",
+			      task_pid_vnr(t), why);
+	/* The list has the newest first; restart makes them in id order. */
+	for (i = 0; i < n / 2; i++)
+		swap((*out)[i], (*out)[n - 1 - i]);
+	rec->nr_timers = n;
+	return 0;
+}
+
+/* Make the @nr POSIX timers that follow again, with their ids. */
+static int cr_restore_timers(struct cr_ctx *ctx, u32 nr, u32 next_id)
+{
+	struct cr_posix_timer st;
+	s64 prev = -1;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < nr; i++) {
+		struct itimerspec64 spec;
+		sigevent_t ev = {};
+		timer_t id;
+
+		err = cr_read(ctx, &st, sizeof(st));
+		if (err)
+			return err;
+		if (st.id <= prev || !cr_timer_clock_supported(st.clockid) ||
+		    !cr_timer_notify_supported(st.notify) ||
+		    st.value_ns > KTIME_MAX || st.interval_ns > KTIME_MAX ||
+		    st.overrun_last < -1)
+			return cr_err(ctx, -EINVAL, "bad POSIX timer record");
+		prev = st.id;
+		ev.sigev_notify = st.notify;
+		ev.sigev_signo = st.signo;
+		ev.sigev_value.sival_ptr = (void __user *)(unsigned long)st.value;
+		ev.sigev_notify_thread_id = task_pid_vnr(current);
+		spec.it_value = ns_to_timespec64(st.value_ns);
+		spec.it_interval = ns_to_timespec64(st.interval_ns);
+		/* timer_create() tries this id first; the process has no other. */
+		current->signal->next_posix_timer_id = st.id;
+		err = posix_timer_restore(st.clockid, &ev, &spec,
+					  st.overrun_last, &id);
+		if (!err && id != st.id)
+			err = -EBUSY;
+		if (err)
+			return cr_err(ctx, err, "cannot make POSIX timer %d again",
+				      st.id);
+	}
+	current->signal->next_posix_timer_id = next_id;
+	return 0;
+}
+
 /* The process-wide state of @t's signal_struct, after its threads. */
 int cr_write_signal(struct cr_ctx *ctx, struct task_struct *t)
 {
+	struct cr_hdr hdr = { .type = CR_SIGNAL };
+	struct cr_posix_timer *timers = NULL;
 	struct cr_siginfo *pending = NULL;
 	struct cr_signal rec = {};
 	struct itimerspec64 v;
@@ -490,9 +648,16 @@ int cr_write_signal(struct cr_ctx *ctx, struct task_struct *t)
 		return cr_err(ctx, err, "pid %d has exited", task_pid_vnr(t));
 
 	err = cr_save_pending(t, true, &pending, &rec.nr_pending) ?:
-	      cr_write_rec(ctx, CR_SIGNAL, &rec, sizeof(rec), pending,
-			   rec.nr_pending * sizeof(*pending));
+	      cr_save_timers(ctx, t, &rec, &timers);
+	hdr.len = sizeof(rec) + rec.nr_pending * sizeof(*pending) +
+		  rec.nr_timers * sizeof(*timers);
+	if (!err)
+		err = cr_write(ctx, &hdr, sizeof(hdr)) ?:
+		      cr_write(ctx, &rec, sizeof(rec)) ?:
+		      cr_write(ctx, pending, rec.nr_pending * sizeof(*pending)) ?:
+		      cr_write(ctx, timers, rec.nr_timers * sizeof(*timers));
 	kvfree(pending);
+	kvfree(timers);
 	return err;
 }
 
@@ -507,7 +672,9 @@ int cr_restore_signal(struct cr_ctx *ctx)
 	err = cr_read_rec_var(ctx, CR_SIGNAL, &rec, sizeof(rec), &extra);
 	if (err)
 		return err;
-	if (rec.flags & ~CR_SIGNAL_CHILD_SUBREAPER)
+	if ((rec.flags & ~CR_SIGNAL_CHILD_SUBREAPER) ||
+	    rec.nr_timers > CR_TIMERS_MAX || rec.next_timer_id > INT_MAX ||
+	    extra < (size_t)rec.nr_timers * sizeof(struct cr_posix_timer))
 		return cr_err(ctx, -EINVAL, "bad signal record");
 	for (which = 0; which < ARRAY_SIZE(rec.itimer); which++) {
 		const struct cr_itimer *it = &rec.itimer[which];
@@ -523,5 +690,7 @@ int cr_restore_signal(struct cr_ctx *ctx)
 	}
 	current->signal->is_child_subreaper =
 		!!(rec.flags & CR_SIGNAL_CHILD_SUBREAPER);
-	return cr_restore_pending(ctx, rec.nr_pending, extra, true);
+	extra -= rec.nr_timers * sizeof(struct cr_posix_timer);
+	return cr_restore_pending(ctx, rec.nr_pending, extra, true) ?:
+	       cr_restore_timers(ctx, rec.nr_timers, rec.next_timer_id);
 }

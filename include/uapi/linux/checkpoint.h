@@ -450,10 +450,30 @@ struct cr_itimer {
  * the whole process. A timer goes on at restart with the time it had
  * left; the time between checkpoint and restart does not count.
  */
+#define CR_TIMERS_MAX		1024	/* most POSIX timers of a process */
+
+/*
+ * A POSIX timer (timer_create()) on CLOCK_REALTIME, _MONOTONIC, _BOOTTIME
+ * or _TAI, saved as the time it had left, as itimers are.
+ */
+struct cr_posix_timer {
+	__s32	id;		/* its timer_t */
+	__s32	clockid;
+	__s32	notify;		/* SIGEV_SIGNAL, SIGEV_THREAD, or */
+				/* SIGEV_SIGNAL | SIGEV_THREAD_ID: this thread */
+	__s32	signo;
+	__u64	value;		/* sigev_value */
+	__u64	value_ns;	/* time left; 0: disarmed */
+	__u64	interval_ns;
+	__s64	overrun_last;	/* as timer_getoverrun() tells */
+};
+
 struct cr_signal {
 	struct cr_itimer itimer[3];	/* ITIMER_REAL, _VIRTUAL, _PROF */
 	__u32	flags;		/* CR_SIGNAL_* */
 	__u32	nr_pending;	/* struct cr_siginfo follow */
+	__u32	nr_timers;	/* then struct cr_posix_timer, ids ascending */
+	__u32	next_timer_id;	/* the id timer_create() tries first */
 };
 
 struct cr_trailer {

@@ -3,8 +3,8 @@
  * Signal state across checkpoint/restart: a handler with its flags and
  * mask, invoked after restart; the blocked mask; sigaltstack; pending
  * signals on the thread's and the process's queues, with their siginfo
- * and in order; interval timers; signalfds and timerfds; scheduling
- * policy and prctl state.
+ * and in order; interval timers; POSIX timers; signalfds and timerfds;
+ * scheduling policy and prctl state.
  */
 #include <sched.h>
 #include <stdint.h>
@@ -555,6 +555,121 @@ TEST(cancel_on_set_timerfd_is_refused)
 	}
 	EXPECT_EQ(cr_refused(_metadata, &f, child, "TFD_TIMER_CANCEL_ON_SET"),
 		  CR_OK);
+	cr_files_fini(&f);
+}
+
+static volatile sig_atomic_t ticks;
+static timer_t tick_timer, far_timer, idle_timer;
+static int tick_overrun;
+
+static void on_tick(int sig, siginfo_t *si, void *uc)
+{
+	if (si->si_code == SI_TIMER && si->si_value.sival_int == 111)
+		ticks++;
+}
+
+/*
+ * POSIX timers 1-3 and 5 (4 was deleted, 0 too): a monotonic one every
+ * 20 ms with SIGUSR1 and value 111, counted by a handler; a realtime one
+ * due in 100 s with the default SIGALRM; a disarmed boottime one aimed at
+ * this thread; one that fired SIGRTMIN + 2, blocked, value 222. The next
+ * timer_create() gets id 6, as it would have.
+ */
+static int check_posix_timers(void)
+{
+	struct timespec zero = {};
+	struct itimerspec its;
+	int before = ticks, i;
+	siginfo_t si;
+	sigset_t rt;
+	timer_t next;
+
+	if (timer_gettime(tick_timer, &its) || its.it_interval.tv_nsec != 20000000 ||
+	    its.it_interval.tv_sec || timer_getoverrun(tick_timer) != tick_overrun)
+		return 110;
+	for (i = 0; i < 200 && ticks < before + 3; i++)
+		usleep(10000);
+	if (ticks < before + 3)
+		return 111;
+	if (timer_gettime(far_timer, &its) || its.it_value.tv_sec < 90 ||
+	    its.it_value.tv_sec >= 100 || its.it_interval.tv_sec)
+		return 112;
+	if (timer_gettime(idle_timer, &its) || its.it_value.tv_sec ||
+	    its.it_value.tv_nsec)
+		return 113;
+	if (timer_create(CLOCK_MONOTONIC, NULL, &next) || (long)next != 6)
+		return 114;
+	/* Its signal pending at checkpoint: once, from the timer again. */
+	sigemptyset(&rt);
+	sigaddset(&rt, SIGRTMIN + 2);
+	if (sigtimedwait(&rt, &si, &zero) != SIGRTMIN + 2 ||
+	    si.si_code != SI_TIMER || si.si_value.sival_int != 222)
+		return 118;
+	if (sigtimedwait(&rt, &si, &zero) != -1 || errno != EAGAIN)
+		return 119;
+	return CR_OK;
+}
+
+TEST(posix_timers_survive)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "ptimer");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct sigaction sa = {
+			.sa_sigaction = on_tick, .sa_flags = SA_SIGINFO | SA_RESTART,
+		};
+		struct sigevent ev = {
+			.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1,
+			.sigev_value.sival_int = 111,
+		};
+		struct itimerspec tick = {
+			.it_value.tv_nsec = 20000000, .it_interval.tv_nsec = 20000000,
+		};
+		struct itimerspec far = { .it_value.tv_sec = 100 };
+		struct itimerspec soon = { .it_value.tv_nsec = 1000000 };
+		timer_t first, gone, pend;
+		sigset_t rt;
+
+		cr_child_init();
+		sigaction(SIGUSR1, &sa, NULL);
+		if (timer_create(CLOCK_MONOTONIC, NULL, &first) ||
+		    timer_create(CLOCK_MONOTONIC, &ev, &tick_timer) ||
+		    timer_create(CLOCK_REALTIME, NULL, &far_timer))
+			_exit(115);
+		ev.sigev_notify = SIGEV_THREAD_ID;
+		ev.sigev_signo = SIGUSR2;
+		ev._sigev_un._tid = getpid();
+		if (timer_create(CLOCK_BOOTTIME, &ev, &idle_timer) ||
+		    timer_create(CLOCK_MONOTONIC, NULL, &gone) ||
+		    timer_delete(first) || timer_delete(gone) ||
+		    (long)tick_timer != 1 || (long)idle_timer != 3)
+			_exit(116);
+		if (timer_settime(tick_timer, 0, &tick, NULL) ||
+		    timer_settime(far_timer, 0, &far, NULL))
+			_exit(117);
+		ev.sigev_notify = SIGEV_SIGNAL;
+		ev.sigev_signo = SIGRTMIN + 2;
+		ev.sigev_value.sival_int = 222;
+		sigemptyset(&rt);
+		sigaddset(&rt, SIGRTMIN + 2);
+		sigprocmask(SIG_BLOCK, &rt, NULL);
+		if (timer_create(CLOCK_MONOTONIC, &ev, &pend) ||
+		    (long)pend != 5 || timer_settime(pend, 0, &soon, NULL))
+			_exit(118);
+		while (ticks < 3)
+			usleep(1000);
+		do
+			sigpending(&rt);
+		while (!sigismember(&rt, SIGRTMIN + 2));
+		tick_overrun = timer_getoverrun(tick_timer);
+		cr_wait_go(f.go);
+		_exit(check_posix_timers());
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
 	cr_files_fini(&f);
 }
 
