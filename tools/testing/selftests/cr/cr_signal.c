@@ -284,6 +284,89 @@ TEST(alarm_does_not_count_time_between_checkpoint_and_restart)
 	cr_files_fini(&f);
 }
 
+/*
+ * fd 3: a realtime timerfd, absolute, due 100 s after setup; timer 0: a
+ * realtime POSIX timer, absolute, the same, with SIGUSR1 blocked; and
+ * ITIMER_REAL at 100 s. All have 90-100 s left, and none fired.
+ */
+static int check_clock_jump(timer_t timer)
+{
+	struct itimerspec its;
+	struct itimerval itv;
+	sigset_t set;
+
+	if (timerfd_gettime(3, &its) || its.it_value.tv_sec < 90 ||
+	    its.it_value.tv_sec >= 100)
+		return 120;
+	if (timer_gettime(timer, &its) || its.it_value.tv_sec < 90 ||
+	    its.it_value.tv_sec >= 100)
+		return 121;
+	if (getitimer(ITIMER_REAL, &itv) || itv.it_value.tv_sec < 90 ||
+	    itv.it_value.tv_sec >= 100)
+		return 122;
+	if (sigpending(&set) || sigismember(&set, SIGUSR1))
+		return 123;
+	return CR_OK;
+}
+
+/*
+ * The machine restarted on has another time: here, the wall clock is set
+ * an hour ahead between checkpoint and restart. Timers keep the time they
+ * had left, absolute realtime ones too: the time in between does not count.
+ */
+TEST(timers_keep_their_time_when_the_clock_differs)
+{
+	struct timespec wall, mono0, mono1;
+	struct cr_files f;
+	pid_t child, restored;
+	long ret;
+
+	cr_files_init(&f, "clock");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct itimerval itv = { .it_value.tv_sec = 100 };
+		struct sigevent ev = {
+			.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1,
+		};
+		struct itimerspec its = {};
+		struct timespec now;
+		timer_t timer;
+		sigset_t set;
+
+		cr_child_init();
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		clock_gettime(CLOCK_REALTIME, &now);
+		its.it_value.tv_sec = now.tv_sec + 100;
+		if (timerfd_create(CLOCK_REALTIME, 0) != 3 ||
+		    timerfd_settime(3, TFD_TIMER_ABSTIME, &its, NULL) ||
+		    timer_create(CLOCK_REALTIME, &ev, &timer) ||
+		    timer_settime(timer, TIMER_ABSTIME, &its, NULL) ||
+		    setitimer(ITIMER_REAL, &itv, NULL))
+			_exit(124);
+		cr_wait_go(f.go);
+		_exit(check_clock_jump(timer));
+	}
+	cr_wait_ready(f.go);
+	ASSERT_EQ(cr_checkpoint_kill(&f, child), 0) TH_LOG("%s", cr_log(&f));
+	clock_gettime(CLOCK_REALTIME, &wall);
+	clock_gettime(CLOCK_MONOTONIC, &mono0);
+	wall.tv_sec += 3600;
+	ASSERT_EQ(clock_settime(CLOCK_REALTIME, &wall), 0);
+	ret = sys_restart(0, f.img, 0, f.logfd);
+	/* The wall clock back, as if it had not moved */
+	clock_gettime(CLOCK_MONOTONIC, &mono1);
+	wall.tv_sec -= 3600 - (mono1.tv_sec - mono0.tv_sec);
+	clock_settime(CLOCK_REALTIME, &wall);
+	restored = ret;
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(restored), CR_OK);
+	cr_files_fini(&f);
+}
+
 static int check_sched(int policy, int nice, int prio)
 {
 	struct sched_param sp;
