@@ -116,21 +116,35 @@ static ktime_t cr_clock_now(clockid_t clock)
 
 /*
  * A task parked in a syscall that returned -ERESTART_RESTARTBLOCK goes on
- * through restart_syscall() and its restart block. A relative sleep, or a
- * poll() with a timeout, is saved as the time it had left, and goes on for
- * that long after restart: the time between checkpoint and restart does
- * not count, and the clocks of the two machines need not agree.
+ * through restart_syscall() and its restart block. A relative sleep, a
+ * poll() or a futex wait with a timeout, is saved as the time it had left,
+ * and goes on for that long after restart: the time between checkpoint and
+ * restart does not count, and the clocks of the two machines need not
+ * agree.
  */
 static int cr_save_restart_block(struct cr_ctx *ctx, struct task_struct *t,
 				 struct cr_restart_block *rb)
 {
 	struct restart_block *r = &t->restart_block;
 	struct pt_regs *regs = task_pt_regs(t);
+	bool shared, realtime;
+	u32 __user *futex;
+	ktime_t expires;
 
 	if (t == current || syscall_get_nr(t, regs) < 0 ||
 	    syscall_get_error(t, regs) != -ERESTART_RESTARTBLOCK)
 		return 0;
 
+	if (futex_wait_restart_get(r, &futex, &rb->val, &rb->bitset, &shared,
+				   &realtime, &expires)) {
+		rb->kind = CR_RESTART_FUTEX;
+		rb->clockid = realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+		rb->remaining_ns = max_t(s64, 0, expires -
+						 cr_clock_now(rb->clockid));
+		rb->uaddr = (unsigned long)futex;
+		rb->flags = shared ? CR_FUTEX_SHARED : 0;
+		return 0;
+	}
 	if (r->fn == do_restart_poll) {
 		struct timespec64 end = {
 			.tv_sec = r->poll.tv_sec, .tv_nsec = r->poll.tv_nsec,
@@ -165,8 +179,8 @@ static int cr_restore_poll(struct restart_block *r,
 {
 	struct timespec64 end;
 
-	if (rb->remaining_ns < -1 || rb->clockid || rb->pad ||
-	    rb->nfds > INT_MAX)
+	if (rb->remaining_ns < -1 || rb->clockid || rb->val || rb->bitset ||
+	    rb->flags || rb->nfds > INT_MAX)
 		return -EINVAL;
 	r->poll.ufds = u64_to_user_ptr(rb->uaddr);
 	r->poll.nfds = rb->nfds;
@@ -195,7 +209,7 @@ static int cr_restore_restart_block(struct cr_ctx *ctx,
 			if (rb->clockid == cr_sleep_clocks[i])
 				break;
 		if (i == ARRAY_SIZE(cr_sleep_clocks) || rb->remaining_ns < 0 ||
-		    rb->nfds || rb->pad)
+		    rb->nfds || rb->val || rb->bitset || rb->flags)
 			break;
 		r->nanosleep.clockid = rb->clockid;
 		r->nanosleep.expires = ktime_add_ns(cr_clock_now(rb->clockid),
@@ -206,6 +220,19 @@ static int cr_restore_restart_block(struct cr_ctx *ctx,
 		return 0;
 	case CR_RESTART_POLL:
 		if (cr_restore_poll(r, rb))
+			break;
+		return 0;
+	case CR_RESTART_FUTEX:
+		if ((rb->clockid != CLOCK_REALTIME &&
+		     rb->clockid != CLOCK_MONOTONIC) || rb->remaining_ns < 0 ||
+		    rb->nfds || (rb->flags & ~CR_FUTEX_SHARED) ||
+		    futex_wait_restart_set(r, u64_to_user_ptr(rb->uaddr),
+					   rb->val, rb->bitset,
+					   rb->flags & CR_FUTEX_SHARED,
+					   rb->clockid == CLOCK_REALTIME,
+					   ktime_add_ns(cr_clock_now(rb->clockid),
+							rb->remaining_ns)) !=
+		    -ERESTART_RESTARTBLOCK)
 			break;
 		return 0;
 	}

@@ -372,16 +372,21 @@ enum cr_restart_kind {
 	CR_RESTART_NONE = 0,
 	CR_RESTART_NANOSLEEP,	/* a relative nanosleep() or clock_nanosleep() */
 	CR_RESTART_POLL,	/* poll() */
+	CR_RESTART_FUTEX,	/* futex(FUTEX_WAIT*) with a timeout */
 };
+
+#define CR_FUTEX_SHARED		(1U << 0)	/* not FUTEX_PRIVATE_FLAG */
 
 struct cr_restart_block {
 	__u32	kind;		/* enum cr_restart_kind */
-	__s32	clockid;	/* nanosleep: its clock */
+	__s32	clockid;	/* nanosleep, futex: the timeout's clock */
 	__s64	remaining_ns;	/* time left at checkpoint; poll: -1, none */
 	__u64	uaddr;		/* nanosleep: the remaining time's, or 0; */
-				/* poll: the struct pollfd array's */
-	__u32	nfds;		/* poll: entries in it */
-	__u32	pad;
+				/* poll: the pollfd array's; futex: its */
+	__u32	nfds;		/* poll: entries in the array */
+	__u32	val;		/* futex: the value waited on */
+	__u32	bitset;		/* futex */
+	__u32	flags;		/* futex: CR_FUTEX_* */
 };
 
 /*

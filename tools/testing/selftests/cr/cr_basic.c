@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Basic checkpoint/restart: of oneself, of a running computation, of a
- * task asleep in nanosleep() or poll(), and the syscalls' arguments.
+ * task asleep in nanosleep(), poll() or a futex wait, and the syscalls'
+ * arguments.
  */
 #include <poll.h>
+#include <linux/futex.h>
 #include <time.h>
 #include <sys/timerfd.h>
 #include "../kselftest_harness.h"
@@ -201,6 +203,41 @@ TEST(poll_timeout_goes_on_after_restart)
 	cr_wait_ready(f.go);
 	cr_go(f.go);
 	wait_in(child, "poll");
+	usleep(500000);
+	t0 = now();
+	restored = cr_checkpoint_restart(&f, child);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
+	ASSERT_EQ(cr_wait_exit(restored), CR_OK);
+	slept = now() - t0;
+	EXPECT_GT(slept, 1.0);
+	EXPECT_LT(slept, 2.95);
+	cr_files_fini(&f);
+}
+
+/* A futex wait with a timeout times out after the time it had left. */
+TEST(futex_wait_goes_on_after_restart)
+{
+	struct cr_files f;
+	pid_t child, restored;
+	double t0, slept;
+
+	cr_files_init(&f, "futex");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct timespec timeout = { .tv_sec = 3 };
+		static unsigned int word;
+		long ret;
+
+		cr_child_init();
+		cr_wait_go(f.go);
+		ret = syscall(__NR_futex, &word, FUTEX_WAIT_PRIVATE, 0, &timeout,
+			      NULL, 0);
+		_exit(ret == -1 && errno == ETIMEDOUT ? CR_OK : CR_BAD);
+	}
+	cr_wait_ready(f.go);
+	cr_go(f.go);
+	wait_in(child, "futex");
 	usleep(500000);
 	t0 = now();
 	restored = cr_checkpoint_restart(&f, child);
