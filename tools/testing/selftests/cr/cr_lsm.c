@@ -17,6 +17,7 @@
 #include <sys/sysmacros.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <linux/netlink.h>
@@ -151,6 +152,11 @@ static int make_dir(void)
 	return open("/tmp", O_RDONLY | O_DIRECTORY);
 }
 
+static int make_inotify(void)
+{
+	return inotify_init1(0);
+}
+
 static int make_console(void)
 {
 	return open("/dev/console", O_RDWR | O_NOCTTY | O_NONBLOCK);
@@ -263,6 +269,10 @@ FIXTURE_VARIANT_ADD(kind, epoll) {
 
 FIXTURE_VARIANT_ADD(kind, directory) {
 	.make = make_dir, .kind = SUPPORTED,
+};
+
+FIXTURE_VARIANT_ADD(kind, inotify) {
+	.make = make_inotify, .kind = NOT_YET, .reason = "anon_inode:inotify",
 };
 
 FIXTURE_VARIANT_ADD(kind, terminal) {

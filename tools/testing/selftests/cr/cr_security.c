@@ -12,6 +12,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include "../kselftest_harness.h"
 #include "cr_util.h"
 
@@ -358,6 +360,76 @@ TEST(unsupported_state_is_refused_and_target_unharmed)
 	EXPECT_EQ(cr_refused(_metadata, &f, child, "CPU-time or alarm clock"),
 		  CR_OK);
 	cr_files_fini(&f);
+}
+
+static int make_seccomp(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { .len = 1, .filter = &allow };
+
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ?:
+	       syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+static int make_mlockall(void)
+{
+	return mlockall(MCL_FUTURE);
+}
+
+/* O_ASYNC sticks only to files that can signal: a pipe can. */
+static int make_async_file(void)
+{
+	int p[2];
+
+	return pipe(p) ?: fcntl(p[0], F_SETFL, O_ASYNC);
+}
+
+/* State refused while it is held, with its reason; the target unharmed. */
+FIXTURE(refused) {
+	struct cr_files f;
+};
+
+FIXTURE_VARIANT(refused) {
+	int (*make)(void);
+	const char *reason;
+};
+
+FIXTURE_VARIANT_ADD(refused, seccomp) {
+	.make = make_seccomp, .reason = "uses seccomp",
+};
+
+FIXTURE_VARIANT_ADD(refused, mlockall) {
+	.make = make_mlockall, .reason = "mlockall(MCL_FUTURE)",
+};
+
+FIXTURE_VARIANT_ADD(refused, async_file) {
+	.make = make_async_file, .reason = "a file with O_ASYNC",
+};
+
+FIXTURE_SETUP(refused)
+{
+	cr_files_init(&self->f, "refused");
+}
+
+FIXTURE_TEARDOWN(refused)
+{
+	cr_files_fini(&self->f);
+}
+
+TEST_F(refused, with_a_reason)
+{
+	pid_t child = fork();
+
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		if (variant->make())
+			_exit(2);
+		cr_wait_go(self->f.go);
+		_exit(CR_OK);
+	}
+	EXPECT_EQ(cr_refused(_metadata, &self->f, child, variant->reason),
+		  CR_OK);
 }
 
 /* A file replaced by a FIFO: restart must fail, not block opening it. */
