@@ -131,34 +131,6 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* nanosleep() goes on for the time it had left, and then returns 0. */
-TEST(nanosleep_goes_on_after_restart)
-{
-	struct cr_files f;
-	pid_t child, restored;
-	double t0, slept;
-
-	cr_files_init(&f, "sleep");
-	child = fork();
-	ASSERT_GE(child, 0);
-	if (!child) {
-		struct timespec req = { .tv_sec = 3 }, rem;
-
-		cr_child_init();
-		_exit(nanosleep(&req, &rem) ? CR_BAD : CR_OK);
-	}
-	usleep(500000);
-	t0 = now();
-	restored = cr_checkpoint_restart(&f, child);
-	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
-	ASSERT_EQ(cr_wait_exit(restored), CR_OK);
-	slept = now() - t0;
-	/* It had about 2.5 s left: not 0, and not all 3 s again. */
-	EXPECT_GT(slept, 1.0);
-	EXPECT_LT(slept, 2.95);
-	cr_files_fini(&f);
-}
-
 /*
  * Wait until @pid sleeps in a function named like @fn, as /proc/pid/wchan
  * tells (/proc/pid/syscall would take ptrace-attach rights, which mark it).
@@ -179,74 +151,92 @@ static void wait_in(pid_t pid, const char *fn)
 	}
 }
 
-/* poll() with a timeout on a silent pipe times out after the time it had left. */
-TEST(poll_timeout_goes_on_after_restart)
+/* Sleeps of 3 s in syscalls that restart_syscall() goes on with. */
+static int sleep_nanosleep(void)
 {
-	struct cr_files f;
-	pid_t child, restored;
-	double t0, slept;
+	struct timespec req = { .tv_sec = 3 }, rem;
 
-	cr_files_init(&f, "poll");
-	child = fork();
-	ASSERT_GE(child, 0);
-	if (!child) {
-		struct pollfd pfd = { .events = POLLIN };
-		int p[2];
-
-		cr_child_init();
-		if (pipe(p))
-			_exit(CR_BAD);
-		pfd.fd = p[0];
-		cr_wait_go(f.go);	/* set up; then at once into poll() */
-		_exit(poll(&pfd, 1, 3000) == 0 && !pfd.revents ? CR_OK : CR_BAD);
-	}
-	cr_wait_ready(f.go);
-	cr_go(f.go);
-	wait_in(child, "poll");
-	usleep(500000);
-	t0 = now();
-	restored = cr_checkpoint_restart(&f, child);
-	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
-	ASSERT_EQ(cr_wait_exit(restored), CR_OK);
-	slept = now() - t0;
-	EXPECT_GT(slept, 1.0);
-	EXPECT_LT(slept, 2.95);
-	cr_files_fini(&f);
+	return nanosleep(&req, &rem) ? CR_BAD : CR_OK;
 }
 
-/* A futex wait with a timeout times out after the time it had left. */
-TEST(futex_wait_goes_on_after_restart)
+/* poll() on a silent pipe times out. */
+static int sleep_poll(void)
 {
+	struct pollfd pfd = { .events = POLLIN };
+	int p[2];
+
+	if (pipe(p))
+		return CR_BAD;
+	pfd.fd = p[0];
+	return poll(&pfd, 1, 3000) == 0 && !pfd.revents ? CR_OK : CR_BAD;
+}
+
+static int sleep_futex(void)
+{
+	struct timespec timeout = { .tv_sec = 3 };
+	static unsigned int word;
+	long ret;
+
+	ret = syscall(__NR_futex, &word, FUTEX_WAIT_PRIVATE, 0, &timeout,
+		      NULL, 0);
+	return ret == -1 && errno == ETIMEDOUT ? CR_OK : CR_BAD;
+}
+
+FIXTURE(sleeper) {
 	struct cr_files f;
+};
+
+FIXTURE_VARIANT(sleeper) {
+	int (*sleep)(void);
+	const char *wchan;	/* where it sleeps */
+};
+
+FIXTURE_VARIANT_ADD(sleeper, nanosleep) {
+	.sleep = sleep_nanosleep, .wchan = "nanosleep",
+};
+
+FIXTURE_VARIANT_ADD(sleeper, poll) {
+	.sleep = sleep_poll, .wchan = "poll",
+};
+
+FIXTURE_VARIANT_ADD(sleeper, futex_wait) {
+	.sleep = sleep_futex, .wchan = "futex",
+};
+
+FIXTURE_SETUP(sleeper)
+{
+	cr_files_init(&self->f, "sleep");
+}
+
+FIXTURE_TEARDOWN(sleeper)
+{
+	cr_files_fini(&self->f);
+}
+
+/* Checkpointed 0.5 s in, it sleeps the 2.5 s it had left: not 0, not 3. */
+TEST_F(sleeper, goes_on_for_the_time_it_had_left)
+{
 	pid_t child, restored;
 	double t0, slept;
 
-	cr_files_init(&f, "futex");
 	child = fork();
 	ASSERT_GE(child, 0);
 	if (!child) {
-		struct timespec timeout = { .tv_sec = 3 };
-		static unsigned int word;
-		long ret;
-
 		cr_child_init();
-		cr_wait_go(f.go);
-		ret = syscall(__NR_futex, &word, FUTEX_WAIT_PRIVATE, 0, &timeout,
-			      NULL, 0);
-		_exit(ret == -1 && errno == ETIMEDOUT ? CR_OK : CR_BAD);
+		cr_wait_go(self->f.go);
+		_exit(variant->sleep());
 	}
-	cr_wait_ready(f.go);
-	cr_go(f.go);
-	wait_in(child, "futex");
+	cr_wait_ready(self->f.go);
+	cr_go(self->f.go);
+	wait_in(child, variant->wchan);
 	usleep(500000);
 	t0 = now();
-	restored = cr_checkpoint_restart(&f, child);
-	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
+	restored = cr_checkpoint_restart(&self->f, child);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&self->f));
 	ASSERT_EQ(cr_wait_exit(restored), CR_OK);
 	slept = now() - t0;
 	EXPECT_GT(slept, 1.0);
 	EXPECT_LT(slept, 2.95);
-	cr_files_fini(&f);
 }
 
 /* poll() without a timeout goes on, on the same fds, until one is ready. */

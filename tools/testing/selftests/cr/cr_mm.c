@@ -70,6 +70,34 @@ static char *read_maps(pid_t pid)
 	return b;
 }
 
+/*
+ * Once @child is set up: checkpoint it, restart it, check that the
+ * restored process has the layout /proc/pid/maps showed, and let it go.
+ * Its exit status, or -1.
+ */
+static int run_same_maps(struct __test_metadata *_metadata,
+			 struct cr_files *f, pid_t child)
+{
+	static char before[16384];
+	pid_t restored;
+	int status;
+
+	if (cr_wait_child_ready(f->go, child, &status)) {
+		TH_LOG("the child exited before it was ready: status %#x",
+		       status);
+		return -1;
+	}
+	snprintf(before, sizeof(before), "%s", read_maps(child));
+	restored = cr_checkpoint_restart(f, child);
+	if (restored <= 0) {
+		TH_LOG("restart: %d: %s", restored, cr_log(f));
+		return -1;
+	}
+	EXPECT_STREQ(before, read_maps(restored));
+	cr_go(f->go);
+	return cr_wait_exit(restored);
+}
+
 struct layout {
 	unsigned char *sparse, *ro, *none, *heap, *filemap;
 	int fd;
@@ -104,10 +132,10 @@ static int check(const struct layout *l, const unsigned char *stackbuf)
 
 TEST(memory_and_layout_survive)
 {
-	char datafile[64], before[16384];
+	char datafile[64];
 	struct cr_files f;
-	pid_t child, restored;
 	unsigned long i;
+	pid_t child;
 	int fd;
 
 	cr_files_init(&f, "mm");
@@ -157,13 +185,7 @@ TEST(memory_and_layout_survive)
 		cr_wait_go(f.go);
 		_exit(check(&l, stackbuf));
 	}
-	cr_wait_ready(f.go);
-	snprintf(before, sizeof(before), "%s", read_maps(child));
-	restored = cr_checkpoint_restart(&f, child);
-	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
-	EXPECT_STREQ(before, read_maps(restored));
-	cr_go(f.go);
-	EXPECT_EQ(cr_wait_exit(restored), CR_OK);
+	EXPECT_EQ(run_same_maps(_metadata, &f, child), CR_OK);
 	unlink(datafile);
 	cr_files_fini(&f);
 }
@@ -435,9 +457,9 @@ static int setup_shared(struct shared *s, const char *datafile)
 
 TEST(shared_memory_survives)
 {
-	char datafile[64], before[16384];
+	char datafile[64];
 	struct cr_files f;
-	pid_t child, restored;
+	pid_t child;
 	int fd;
 
 	cr_files_init(&f, "shm");
@@ -458,13 +480,7 @@ TEST(shared_memory_survives)
 		cr_wait_go(f.go);
 		_exit(check_shared(&s));
 	}
-	cr_wait_ready(f.go);
-	snprintf(before, sizeof(before), "%s", read_maps(child));
-	restored = cr_checkpoint_restart(&f, child);
-	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
-	EXPECT_STREQ(before, read_maps(restored));
-	cr_go(f.go);
-	EXPECT_EQ(cr_wait_exit(restored), CR_OK);
+	EXPECT_EQ(run_same_maps(_metadata, &f, child), CR_OK);
 	unlink(datafile);
 	cr_files_fini(&f);
 }
