@@ -594,7 +594,7 @@ TEST(epoll_interest_list_survives)
 	cr_files_fini(&f);
 }
 
-/* An epoll file watching another is not supported yet. */
+/* An epoll file watching another is refused. */
 TEST(nested_epoll_is_refused)
 {
 	struct cr_files f;
