@@ -8,9 +8,14 @@
  */
 #include <grp.h>
 #include <time.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/fsuid.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -241,9 +246,61 @@ TEST(restart_cannot_give_capabilities_the_caller_lacks)
 	cr_files_fini(&f);
 }
 
-static ssize_t image_of_waiter(struct cr_files *f, char **image)
+/*
+ * A waiter that holds a bit of every kind of object the image has records
+ * for: a deleted file with a flock() lock on it, a memfd and shared
+ * memory, a pipe with a byte in it, an epoll file over the pipe, an
+ * eventfd and a timerfd, a signalfd, a pending signal, a POSIX timer.
+ */
+static pid_t rich_waiter(struct cr_files *f)
 {
-	pid_t target = waiter(f);
+	pid_t child = fork();
+
+	if (!child) {
+		struct itimerspec its = { .it_value.tv_sec = 100 };
+		struct epoll_event ev = { .events = EPOLLIN };
+		int p[2], fd, ep, memfd, efd, tfd;
+		char path[64], *shm;
+		timer_t timer;
+		sigset_t set;
+
+		cr_child_init();
+		snprintf(path, sizeof(path), "/tmp/cr-rich-%d", getpid());
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+		memfd = memfd_create("rich", MFD_ALLOW_SEALING);
+		shm = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		ep = epoll_create1(0);
+		efd = eventfd(3, 0);
+		tfd = timerfd_create(CLOCK_MONOTONIC, 0);
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		if (fd < 0 || unlink(path) || write(fd, "deleted", 7) != 7 ||
+		    flock(fd, LOCK_EX) || memfd < 0 ||
+		    write(memfd, "memfd", 5) != 5 ||
+		    fcntl(memfd, F_ADD_SEALS, F_SEAL_GROW) ||
+		    shm == MAP_FAILED || pipe(p) || write(p[1], "x", 1) != 1 ||
+		    timerfd_settime(tfd, 0, &its, NULL) ||
+		    epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) ||
+		    epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev) ||
+		    epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev) ||
+		    signalfd(-1, &set, 0) < 0 || raise(SIGUSR1) ||
+		    timer_create(CLOCK_MONOTONIC, NULL, &timer) ||
+		    timer_settime(timer, 0, &its, NULL))
+			_exit(2);
+		strcpy(shm, "shared");
+		cr_wait_go(f->go);
+		_exit(CR_OK);
+	}
+	cr_wait_ready(f->go);
+	return child;
+}
+
+static ssize_t image_of(struct cr_files *f, pid_t (*make)(struct cr_files *),
+			char **image)
+{
+	pid_t target = make(f);
 	struct stat st;
 
 	if (cr_checkpoint_kill(f, target))
@@ -278,10 +335,22 @@ FIXTURE(image) {
 	ssize_t size;
 };
 
+FIXTURE_VARIANT(image) {
+	pid_t (*make)(struct cr_files *f);
+};
+
+FIXTURE_VARIANT_ADD(image, plain) {
+	.make = waiter,
+};
+
+FIXTURE_VARIANT_ADD(image, rich) {
+	.make = rich_waiter,
+};
+
 FIXTURE_SETUP(image)
 {
 	cr_files_init(&self->f, "image");
-	self->size = image_of_waiter(&self->f, &self->image);
+	self->size = image_of(&self->f, variant->make, &self->image);
 	ASSERT_GT(self->size, 0) TH_LOG("%s", cr_log(&self->f));
 }
 
