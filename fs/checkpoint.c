@@ -70,6 +70,63 @@ static bool cr_has_lease(struct file *file)
 	return found;
 }
 
+/* Whether @file holds a flock() or OFD lock: one that lives as long as it. */
+static bool cr_has_own_lock(struct file *file)
+{
+	struct file_lock_context *flctx = locks_inode_context(file_inode(file));
+	struct file_lock *fl;
+	bool found = false;
+
+	if (!flctx)
+		return false;
+	spin_lock(&flctx->flc_lock);
+	list_for_each_entry(fl, &flctx->flc_flock, c.flc_list)
+		found |= fl->c.flc_file == file;
+	list_for_each_entry(fl, &flctx->flc_posix, c.flc_list)
+		found |= fl->c.flc_file == file && (fl->c.flc_flags & FL_OFDLCK);
+	spin_unlock(&flctx->flc_lock);
+	return found;
+}
+
+static bool cr_file_at_an_fd(struct task_struct *t, struct file *file)
+{
+	unsigned int fd;
+	bool found = false;
+
+	for (fd = 0; !found; fd++) {
+		struct file *f;
+
+		rcu_read_lock();
+		f = task_lookup_next_fdget_rcu(t, &fd);
+		rcu_read_unlock();
+		if (!f)
+			break;
+		found = f == file;
+		fput(f);
+	}
+	return found;
+}
+
+/**
+ * cr_check_mapped_file - refuse what a mapped file holds that would be lost
+ * @ctx: checkpoint context
+ * @t: the task that maps @file
+ * @file: a file one of its VMAs maps
+ *
+ * Locks are saved with the fd table: a file's own lock taken before its
+ * last fd was closed lives on through the mapping alone, and would be
+ * lost.
+ */
+int cr_check_mapped_file(struct cr_ctx *ctx, struct task_struct *t,
+			 struct file *file)
+{
+	if (cr_has_own_lock(file) && !cr_file_at_an_fd(t, file))
+		return cr_err(ctx, -EOPNOTSUPP,
+			      "pid %d has a file locked only through a mapping (not supported)",
+			      task_pid_vnr(t));
+	return 0;
+}
+
 /* Why @file cannot be saved, or NULL; @buf has CR_WHY_LEN bytes. */
 static const char *cr_file_unsupported(struct file *file, char *buf)
 {

@@ -511,7 +511,8 @@ int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 
 		if (!file)
 			continue;
-		err = cr_write_file(ctx, t, file, !shared, &s->vmas[i].file);
+		err = cr_check_mapped_file(ctx, t, file) ?:
+		      cr_write_file(ctx, t, file, !shared, &s->vmas[i].file);
 		if (!err && cr_shmem_kind(file))
 			cr_shmem_mapped(ctx, file_inode(file));
 	}

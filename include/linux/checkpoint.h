@@ -186,6 +186,8 @@ int cr_restore_fs(struct cr_ctx *ctx, u32 objref);
 int cr_restore_pipe(struct cr_ctx *ctx, const struct cr_hdr *hdr);
 int cr_restore_anon(struct cr_ctx *ctx, const struct cr_hdr *hdr);
 int cr_restore_epoll(struct cr_ctx *ctx, const struct cr_hdr *hdr);
+int cr_check_mapped_file(struct cr_ctx *ctx, struct task_struct *t,
+			 struct file *file);
 int cr_check_pipes(struct cr_ctx *ctx);
 void cr_release_pipes(struct cr_ctx *ctx);
 void cr_put_pipe_ends(void *ends);

@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -732,6 +733,39 @@ TEST(file_locks_survive)
 		_exit(check_locks(path));
 	}
 	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	unlink(path);
+	cr_files_fini(&f);
+}
+
+/* A flock() kept only by a mapping, its fd closed, would be lost: refused. */
+TEST(lock_held_through_a_mapping_is_refused)
+{
+	char path[64];
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "lockmap");
+	snprintf(path, sizeof(path), "/tmp/cr-lockmap-%d", getpid());
+	close(open(path, O_RDWR | O_CREAT | O_TRUNC, 0600));
+	ASSERT_EQ(truncate(path, 4096), 0);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		int fd;
+
+		cr_child_init();
+		fd = open(path, O_RDONLY);
+		if (fd < 0 || flock(fd, LOCK_SH) ||
+		    mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED)
+			_exit(96);
+		close(fd);
+		cr_wait_go(f.go);
+		/* Still held: another open file cannot take it exclusively. */
+		fd = open(path, O_RDONLY);
+		_exit(flock(fd, LOCK_EX | LOCK_NB) ? CR_OK : CR_BAD);
+	}
+	EXPECT_EQ(cr_refused(_metadata, &f, child, "locked only through a mapping"),
+		  CR_OK);
 	unlink(path);
 	cr_files_fini(&f);
 }
