@@ -55,35 +55,29 @@ static void cr_set_flags(struct file *file, u32 flags)
 	spin_unlock(&file->f_lock);
 }
 
-static bool cr_has_lease(struct file *file)
+/*
+ * Whether @file itself holds a lease, or (@lease false) a flock() or OFD
+ * lock: those live as long as the file. POSIX locks are the fd table's.
+ */
+static bool cr_file_holds(struct file *file, bool lease)
 {
 	struct file_lock_context *flctx = locks_inode_context(file_inode(file));
-	struct file_lease *fl;
+	struct file_lock_core *flc;
 	bool found = false;
 
 	if (!flctx)
 		return false;
 	spin_lock(&flctx->flc_lock);
-	list_for_each_entry(fl, &flctx->flc_lease, c.flc_list)
-		found |= fl->c.flc_file == file;
-	spin_unlock(&flctx->flc_lock);
-	return found;
-}
-
-/* Whether @file holds a flock() or OFD lock: one that lives as long as it. */
-static bool cr_has_own_lock(struct file *file)
-{
-	struct file_lock_context *flctx = locks_inode_context(file_inode(file));
-	struct file_lock *fl;
-	bool found = false;
-
-	if (!flctx)
-		return false;
-	spin_lock(&flctx->flc_lock);
-	list_for_each_entry(fl, &flctx->flc_flock, c.flc_list)
-		found |= fl->c.flc_file == file;
-	list_for_each_entry(fl, &flctx->flc_posix, c.flc_list)
-		found |= fl->c.flc_file == file && (fl->c.flc_flags & FL_OFDLCK);
+	if (lease) {
+		list_for_each_entry(flc, &flctx->flc_lease, flc_list)
+			found |= flc->flc_file == file;
+	} else {
+		list_for_each_entry(flc, &flctx->flc_flock, flc_list)
+			found |= flc->flc_file == file;
+		list_for_each_entry(flc, &flctx->flc_posix, flc_list)
+			found |= flc->flc_file == file &&
+				 (flc->flc_flags & FL_OFDLCK);
+	}
 	spin_unlock(&flctx->flc_lock);
 	return found;
 }
@@ -120,7 +114,7 @@ static bool cr_file_at_an_fd(struct task_struct *t, struct file *file)
 int cr_check_mapped_file(struct cr_ctx *ctx, struct task_struct *t,
 			 struct file *file)
 {
-	if (cr_has_own_lock(file) && !cr_file_at_an_fd(t, file))
+	if (cr_file_holds(file, false) && !cr_file_at_an_fd(t, file))
 		return cr_err(ctx, -EOPNOTSUPP,
 			      "pid %d has a file locked only through a mapping (not supported)",
 			      task_pid_vnr(t));
@@ -148,7 +142,7 @@ static const char *cr_file_unsupported(struct file *file, char *buf)
 		return "a deleted file larger than 256 MiB";
 	if (file->f_flags & FASYNC)
 		return "a file with O_ASYNC";
-	if (cr_has_lease(file))
+	if (cr_file_holds(file, true))
 		return "a file with a lease";
 	return NULL;
 }
@@ -165,21 +159,35 @@ static char *cr_path(const struct path *path, char *buf)
 	return p;
 }
 
-static void cr_get_eventfd(struct file *file, struct cr_eventfd *rec)
+static int cr_get_eventfd(struct file *file, struct cr_eventfd *rec)
 {
-	unsigned int flags = 0;
+	unsigned int flags;
+	int err;
 
-	eventfd_get_state(file, &rec->count, &flags);
-	rec->semaphore = !!(flags & EFD_SEMAPHORE);
+	err = eventfd_get_state(file, &rec->count, &flags);
+	rec->semaphore = !err && (flags & EFD_SEMAPHORE);
+	return err;
+}
+
+static int cr_get_signalfd(struct file *file, struct cr_signalfd *rec)
+{
+	sigset_t mask;
+	int err;
+
+	err = signalfd_get_mask(file, &mask);
+	rec->mask = err ? 0 : mask.sig[0];
+	return err;
 }
 
 static int cr_get_timerfd(struct cr_ctx *ctx, struct task_struct *t,
 			  struct file *file, struct cr_timerfd *rec)
 {
 	struct itimerspec64 its;
-	int flags;
+	int flags, err;
 
-	timerfd_get_state(file, &rec->clockid, &flags, &its, &rec->ticks);
+	err = timerfd_get_state(file, &rec->clockid, &flags, &its, &rec->ticks);
+	if (err)
+		return err;
 	if (flags & TFD_TIMER_CANCEL_ON_SET)
 		return cr_err(ctx, -EOPNOTSUPP,
 			      "pid %d has a timerfd with TFD_TIMER_CANCEL_ON_SET (not supported)",
@@ -205,17 +213,15 @@ static int cr_write_anon(struct cr_ctx *ctx, struct task_struct *t,
 	} rec = {};
 	size_t len;
 	u32 type;
-	int err = 0;
+	int err;
 
+	/* Each reader fails with -EINVAL on a file of another kind. */
 	if (!strcmp(name, "[eventfd]")) {
-		cr_get_eventfd(file, &rec.efd);
+		err = cr_get_eventfd(file, &rec.efd);
 		type = CR_EVENTFD;
 		len = sizeof(rec.efd);
 	} else if (!strcmp(name, "[signalfd]")) {
-		sigset_t mask = {};
-
-		signalfd_get_mask(file, &mask);
-		rec.sfd.mask = mask.sig[0];
+		err = cr_get_signalfd(file, &rec.sfd);
 		type = CR_SIGNALFD;
 		len = sizeof(rec.sfd);
 	} else {
