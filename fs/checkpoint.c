@@ -1348,8 +1348,11 @@ out:
 	return err;
 }
 
-/* As chdir(2) or, with @root, chroot(2) does. */
-static int cr_change_dir(struct cr_ctx *ctx, const char *dir, bool root)
+/*
+ * As chdir(2) does, or with @root as chroot(2) checks: the new root is
+ * kept in @root, to be taken last.
+ */
+static int cr_change_dir(struct cr_ctx *ctx, const char *dir, struct path *root)
 {
 	struct path p;
 	int err;
@@ -1361,9 +1364,11 @@ static int cr_change_dir(struct cr_ctx *ctx, const char *dir, bool root)
 	if (!err && root)
 		err = ns_capable(current_user_ns(), CAP_SYS_CHROOT) ?
 		      security_path_chroot(&p) : -EPERM;
-	if (!err && root)
-		set_fs_root(current->fs, &p);
-	else if (!err)
+	if (!err && root) {
+		*root = p;
+		return 0;
+	}
+	if (!err)
 		set_fs_pwd(current->fs, &p);
 	path_put(&p);
 out:
@@ -1372,12 +1377,13 @@ out:
 }
 
 /*
- * The cwd, then the root - unless it is the restarter's own - once every
- * file is open: all three paths are the restarter's.
+ * The cwd, once every file is open; and the root - unless it is the
+ * restarter's own - in @root, for the task to take once the whole tree is
+ * made: all paths in the image are the restarter's.
  */
-int cr_restore_fs(struct cr_ctx *ctx, u32 objref)
+int cr_restore_fs(struct cr_ctx *ctx, u32 objref, struct path *root)
 {
-	char *path = NULL, *root = NULL;
+	char *path = NULL, *rootpath = NULL;
 	struct cr_fs rec;
 	size_t extra;
 	int err;
@@ -1391,20 +1397,20 @@ int cr_restore_fs(struct cr_ctx *ctx, u32 objref)
 	path = cr_read_path(ctx, rec.path_len, rec.path_len);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	root = cr_read_path(ctx, rec.root_len, rec.root_len);
-	if (IS_ERR(root)) {
-		err = PTR_ERR(root);
-		root = NULL;
+	rootpath = cr_read_path(ctx, rec.root_len, rec.root_len);
+	if (IS_ERR(rootpath)) {
+		err = PTR_ERR(rootpath);
+		rootpath = NULL;
 		goto out;
 	}
-	err = cr_change_dir(ctx, path, false);
-	if (!err && strcmp(root, "/"))
-		err = cr_change_dir(ctx, root, true);
+	err = cr_change_dir(ctx, path, NULL);
+	if (!err && strcmp(rootpath, "/"))
+		err = cr_change_dir(ctx, rootpath, root);
 	if (!err)
 		err = cr_obj_insert(ctx, objref, CR_OBJ_FS, current->fs);
 	current->fs->umask = rec.umask;
 out:
-	kfree(root);
+	kfree(rootpath);
 	kfree(path);
 	return err;
 }

@@ -10,6 +10,9 @@
 #include <linux/errno.h>
 #include <linux/hashtable.h>
 #include <linux/kref.h>
+#include <linux/path.h>
+#include <linux/resource.h>
+#include <linux/signal_types.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
@@ -18,7 +21,6 @@
 struct cred;
 struct file;
 struct mm_struct;
-struct path;
 struct pid;
 struct pid_namespace;
 struct seq_file;
@@ -40,10 +42,25 @@ struct cr_park {
 
 struct cr_arch_thread;
 
-/* One task of the tree being checkpointed or restarted. */
+/* restart: what a task takes on last, once the whole tree is made. */
+struct cr_commit {
+	struct cred		*creds;
+	struct rlimit		fsize;		/* a process's RLIMIT_FSIZE */
+	struct path		root;		/* its chroot, or none */
+	sigset_t		blocked;
+	sigset_t		saved_sigmask;
+	bool			restore_sigmask;
+	bool			no_new_privs;
+};
+
+/* One task (thread) of the tree being checkpointed or restarted. */
 struct cr_task_ctx {
 	struct task_struct	*task;
 	struct cr_park		park;
+	struct list_head	list;		/* in ctx->task_list */
+	struct cr_tree_task	tt;		/* its entry of the tree */
+	struct cr_task_ctx	*creator;	/* NULL for the root */
+	unsigned int		index;		/* in ctx->tasks */
 	/* restart only */
 	struct cr_ctx		*ctx;
 	struct completion	started;	/* ->task is set */
@@ -51,7 +68,17 @@ struct cr_task_ctx {
 	int			err;
 	int			exit_signal;
 	struct cr_arch_thread	*arch;		/* registers to install */
+	struct cr_commit	commit;
 };
+
+/*
+ * Does @tc hold its own object @i (enum cr_tree_obj), which its records
+ * define, rather than its creator's?
+ */
+static inline bool cr_own(const struct cr_task_ctx *tc, enum cr_tree_obj i)
+{
+	return !tc->creator || tc->tt.obj[i] != tc->creator->tt.obj[i];
+}
 
 enum cr_obj_type {
 	CR_OBJ_FILE = 1,
@@ -85,8 +112,18 @@ struct cr_ctx {
 	struct list_head	pipes;		/* checkpoint: their ends */
 	struct list_head	shmems;		/* checkpoint: their VMAs */
 
-	struct cr_task_ctx	*tasks;
+	/* The tree, in image order; by pid (the image's, at restart). */
+	struct cr_task_ctx	**tasks;
 	unsigned int		nr_tasks;
+	struct list_head	task_list;	/* every cr_task_ctx made */
+	struct xarray		pids;
+
+	/* restart: a creator makes the task ->spawn, until ->spawn_done. */
+	wait_queue_head_t	spawn_wq;
+	struct cr_task_ctx	*spawn;
+	bool			spawn_done;
+	bool			aborted;
+	pid_t			root_pid;	/* the pid restart() asks for */
 
 	/* Parking */
 	atomic_t		nr_unparked;
@@ -162,6 +199,11 @@ int cr_park_task(struct cr_ctx *ctx, struct cr_task_ctx *tc,
 int cr_wait_parked(struct cr_ctx *ctx);
 void cr_release_parked(struct cr_ctx *ctx);
 
+/* kernel/checkpoint/tree.c */
+int cr_check_tree_shape(struct cr_ctx *ctx);
+struct cr_task_ctx *cr_task_ctx_alloc(struct cr_ctx *ctx);
+void cr_task_ctx_free_all(struct cr_ctx *ctx);
+
 /* kernel/checkpoint/checkpoint.c and restart.c */
 long do_checkpoint(struct cr_ctx *ctx, pid_t pid);
 long do_restart(struct cr_ctx *ctx, pid_t pid);
@@ -172,6 +214,7 @@ int cr_restore_sighand(struct cr_ctx *ctx, u32 objref);
 int cr_write_thread(struct cr_ctx *ctx, struct task_struct *t);
 int cr_restore_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc);
 int cr_write_signal(struct cr_ctx *ctx, struct task_struct *t);
+struct task_struct *cr_restored_task(struct cr_ctx *ctx, pid_t pid);
 int cr_restore_signal(struct cr_ctx *ctx);
 bool cr_sched_policy_supported(unsigned int policy);
 
@@ -182,7 +225,7 @@ int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr);
 int cr_write_files(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
 int cr_restore_files(struct cr_ctx *ctx, u32 objref);
 int cr_write_fs(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
-int cr_restore_fs(struct cr_ctx *ctx, u32 objref);
+int cr_restore_fs(struct cr_ctx *ctx, u32 objref, struct path *root);
 int cr_restore_pipe(struct cr_ctx *ctx, const struct cr_hdr *hdr);
 int cr_restore_anon(struct cr_ctx *ctx, const struct cr_hdr *hdr);
 int cr_restore_epoll(struct cr_ctx *ctx, const struct cr_hdr *hdr);

@@ -59,10 +59,6 @@ static bool cr_sighand_shared(struct task_struct *t)
  */
 static const char *cr_task_unsupported(struct task_struct *t)
 {
-	if (get_nr_threads(t) > 1)
-		return "is multi-threaded";
-	if (!list_empty(&t->children))
-		return "has child processes";
 	if (t->ptrace || !list_empty(&t->ptraced))
 		return "is ptraced or a ptracer";
 	if (t->nsproxy != current->nsproxy ||
@@ -71,10 +67,6 @@ static const char *cr_task_unsupported(struct task_struct *t)
 		return "is in other namespaces";
 	if (cr_mm_shared(t, t->mm))
 		return "shares its memory with another process";
-	if (atomic_read(&t->files->count) > 1)
-		return "shares its fd table";
-	if (READ_ONCE(t->fs->users) > 1)
-		return "shares its cwd and root";
 	if (cr_sighand_shared(t))
 		return "shares its signal handlers";
 #ifdef CONFIG_SECCOMP
@@ -96,7 +88,7 @@ static int cr_check_marked(struct cr_ctx *ctx)
 	int err = 0;
 
 	for (i = 0; i < ctx->nr_tasks; i++) {
-		struct task_struct *t = ctx->tasks[i].task;
+		struct task_struct *t = ctx->tasks[i]->task;
 
 		if (cr_task_reason(t, true, why))
 			err = cr_err(ctx, -EOPNOTSUPP, "pid %d is uncheckpointable: %s",
@@ -114,12 +106,14 @@ static int cr_check_tree(struct cr_ctx *ctx)
 	if (err)
 		return err;
 	for (i = 0; i < ctx->nr_tasks; i++) {
-		struct task_struct *t = ctx->tasks[i].task;
+		struct task_struct *t = ctx->tasks[i]->task;
 		const char *why = NULL;
 		int err = -EOPNOTSUPP;
 
 		task_lock(t);
-		if (t->flags & PF_EXITING) {
+		if (t->exit_state) {
+			why = "is a zombie (not supported)";
+		} else if (t->flags & PF_EXITING) {
 			why = "has exited";
 			err = -ESRCH;
 		} else if (!t->mm || (t->flags & (PF_KTHREAD | PF_USER_WORKER))) {
@@ -155,27 +149,91 @@ static int cr_write_header(struct cr_ctx *ctx)
 	return err ?: cr_arch_write_cpu(ctx);
 }
 
+static int cr_obj_ref(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
+		      u32 *objref)
+{
+	*objref = cr_obj_lookup(ctx, ptr);
+	return *objref ? 0 : cr_obj_add(ctx, ptr, type, objref);
+}
+
+/*
+ * An fd table or fs_struct must not be shared with a task outside the
+ * tree: count its users in the tree, by objref.
+ */
+static int cr_check_outside(struct cr_ctx *ctx)
+{
+	unsigned int *users, i;
+	int err = 0;
+
+	users = kvcalloc(ctx->last_objref + 1, sizeof(*users), GFP_KERNEL);
+	if (!users)
+		return -ENOMEM;
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		users[ctx->tasks[i]->tt.obj[CR_TREE_FILES]]++;
+		users[ctx->tasks[i]->tt.obj[CR_TREE_FS]]++;
+	}
+	for (i = 0; !err && i < ctx->nr_tasks; i++) {
+		struct cr_task_ctx *tc = ctx->tasks[i];
+		const u32 *obj = tc->tt.obj;
+		struct task_struct *t = tc->task;
+		const char *what = NULL;
+
+		if (cr_own(tc, CR_TREE_FILES) &&
+		    atomic_read(&t->files->count) != users[obj[CR_TREE_FILES]])
+			what = "fd table";
+		else if (cr_own(tc, CR_TREE_FS) &&
+			 READ_ONCE(t->fs->users) != users[obj[CR_TREE_FS]])
+			what = "cwd and root";
+		if (what)
+			err = cr_err(ctx, -EOPNOTSUPP,
+				     "pid %d shares its %s with a task outside the checkpoint",
+				     task_pid_vnr(t), what);
+	}
+	kvfree(users);
+	return err;
+}
+
+/* The parked tree's ids and objects, and whether restart can rebuild it. */
+static int cr_fill_tree(struct cr_ctx *ctx)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct task_struct *root = ctx->tasks[0]->task;
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; !err && i < ctx->nr_tasks; i++) {
+		struct cr_task_ctx *tc = ctx->tasks[i];
+		struct cr_tree_task *tt = &tc->tt;
+		struct task_struct *t = tc->task;
+
+		tt->pid = task_pid_vnr(t);
+		tt->tgid = task_tgid_vnr(t);
+		tt->ppid = same_thread_group(t, root) ? 0 : task_ppid_nr_ns(t, ns);
+		tt->pgid = task_pgrp_vnr(t);
+		tt->sid = task_session_vnr(t);
+		err = cr_obj_ref(ctx, t->mm, CR_OBJ_MM, &tt->obj[CR_TREE_MM]) ?:
+		      cr_obj_ref(ctx, t->files, CR_OBJ_FILES,
+				 &tt->obj[CR_TREE_FILES]) ?:
+		      cr_obj_ref(ctx, t->fs, CR_OBJ_FS, &tt->obj[CR_TREE_FS]) ?:
+		      cr_obj_ref(ctx, rcu_access_pointer(t->sighand),
+				 CR_OBJ_SIGHAND, &tt->obj[CR_TREE_SIGHAND]);
+	}
+	return err ?: cr_check_tree_shape(ctx) ?: cr_check_outside(ctx);
+}
+
 static int cr_write_tree(struct cr_ctx *ctx)
 {
 	struct cr_tree tree = { .nr_tasks = ctx->nr_tasks };
-	struct cr_tree_task *tt;
+	struct cr_hdr hdr = {
+		.type = CR_TREE,
+		.len = sizeof(tree) + ctx->nr_tasks * sizeof(struct cr_tree_task),
+	};
 	unsigned int i;
 	int err;
 
-	tt = kcalloc(ctx->nr_tasks, sizeof(*tt), GFP_KERNEL);
-	if (!tt)
-		return -ENOMEM;
-	for (i = 0; i < ctx->nr_tasks; i++) {
-		struct task_struct *t = ctx->tasks[i].task;
-
-		tt[i].pid = task_pid_vnr(t);
-		tt[i].tgid = task_tgid_vnr(t);
-		tt[i].ppid = i ? task_ppid_nr_ns(t, task_active_pid_ns(current)) : 0;
-		tt[i].nr_threads = get_nr_threads(t);
-	}
-	err = cr_write_rec(ctx, CR_TREE, &tree, sizeof(tree), tt,
-			   ctx->nr_tasks * sizeof(*tt));
-	kfree(tt);
+	err = cr_write(ctx, &hdr, sizeof(hdr)) ?: cr_write(ctx, &tree, sizeof(tree));
+	for (i = 0; !err && i < ctx->nr_tasks; i++)
+		err = cr_write(ctx, &ctx->tasks[i]->tt, sizeof(struct cr_tree_task));
 	return err;
 }
 
@@ -200,9 +258,16 @@ static void cr_fill_creds(struct cr_creds *c, const struct cred *cred)
 	c->ngroups = cred->group_info->ngroups;
 }
 
-static int cr_write_task(struct cr_ctx *ctx, struct task_struct *t)
+/*
+ * A task: its own record, the objects it does not share with its creator,
+ * its thread state, and after the last thread of a process, the process's
+ * signal state.
+ */
+static int cr_write_task(struct cr_ctx *ctx, struct cr_task_ctx *tc, bool last)
 {
+	struct task_struct *t = tc->task;
 	const struct cred *cred = get_task_cred(t);
+	const u32 *obj = tc->tt.obj;
 	struct cr_task *rec;
 	u32 *groups = NULL;
 	unsigned int i;
@@ -213,7 +278,7 @@ static int cr_write_task(struct cr_ctx *ctx, struct task_struct *t)
 		goto out;
 	get_task_comm(rec->comm, t);
 	rec->personality = t->personality;
-	rec->exit_signal = t->exit_signal;
+	rec->exit_signal = thread_group_leader(t) ? t->exit_signal : 0;
 	if (task_no_new_privs(t))
 		rec->flags |= CR_TASK_NO_NEW_PRIVS;
 	cr_fill_creds(&rec->creds, cred);
@@ -231,20 +296,19 @@ static int cr_write_task(struct cr_ctx *ctx, struct task_struct *t)
 	}
 	task_unlock(t->group_leader);
 
-	/* Objects get their objrefs here and are written after the task. */
-	err = cr_obj_add(ctx, t->mm, CR_OBJ_MM, &rec->mm) ?:
-	      cr_obj_add(ctx, t->files, CR_OBJ_FILES, &rec->files) ?:
-	      cr_obj_add(ctx, t->fs, CR_OBJ_FS, &rec->fs) ?:
-	      cr_obj_add(ctx, rcu_access_pointer(t->sighand), CR_OBJ_SIGHAND,
-			 &rec->sighand) ?:
-	      cr_write_rec(ctx, CR_TASK, rec, sizeof(*rec), groups,
-			   rec->creds.ngroups * sizeof(*groups)) ?:
-	      cr_write_mm(ctx, t, rec->mm) ?:
-	      cr_write_files(ctx, t, rec->files) ?:
-	      cr_write_fs(ctx, t, rec->fs) ?:
-	      cr_write_sighand(ctx, t, rec->sighand) ?:
-	      cr_write_thread(ctx, t) ?:
-	      cr_write_signal(ctx, t);
+	err = cr_write_rec(ctx, CR_TASK, rec, sizeof(*rec), groups,
+			   rec->creds.ngroups * sizeof(*groups));
+	if (!err && cr_own(tc, CR_TREE_MM))
+		err = cr_write_mm(ctx, t, obj[CR_TREE_MM]);
+	if (!err && cr_own(tc, CR_TREE_FILES))
+		err = cr_write_files(ctx, t, obj[CR_TREE_FILES]);
+	if (!err && cr_own(tc, CR_TREE_FS))
+		err = cr_write_fs(ctx, t, obj[CR_TREE_FS]);
+	if (!err && cr_own(tc, CR_TREE_SIGHAND))
+		err = cr_write_sighand(ctx, t, obj[CR_TREE_SIGHAND]);
+	err = err ?: cr_write_thread(ctx, t);
+	if (!err && last)
+		err = cr_write_signal(ctx, t);
 out:
 	kfree(groups);
 	kfree(rec);
@@ -259,8 +323,12 @@ static int cr_write_image(struct cr_ctx *ctx)
 	int err;
 
 	err = cr_write_header(ctx) ?: cr_write_tree(ctx);
-	for (i = 0; !err && i < ctx->nr_tasks; i++)
-		err = cr_write_task(ctx, ctx->tasks[i].task);
+	for (i = 0; !err && i < ctx->nr_tasks; i++) {
+		bool last = i + 1 == ctx->nr_tasks ||
+			    ctx->tasks[i + 1]->tt.tgid != ctx->tasks[i]->tt.tgid;
+
+		err = cr_write_task(ctx, ctx->tasks[i], last);
+	}
 	if (!err)
 		err = cr_check_pipes(ctx) ?: cr_check_shmem(ctx);
 	if (err)
@@ -271,55 +339,190 @@ static int cr_write_image(struct cr_ctx *ctx)
 			    NULL, 0) ?: cr_flush(ctx);
 }
 
-/* The tree rooted at @pid: for now, one single-threaded process. */
-static int cr_collect_tree(struct cr_ctx *ctx, pid_t pid)
+/* Add process @p, and then its other threads, to @found. */
+static bool cr_found_process(struct task_struct *p, struct task_struct **found,
+			     unsigned int *n)
 {
 	struct task_struct *t;
 
-	rcu_read_lock();
-	t = pid ? find_task_by_vpid(pid) : current;
-	if (t)
-		get_task_struct(t);
-	rcu_read_unlock();
-	if (!t)
-		return cr_err(ctx, -ESRCH, "no process %d", pid);
-
-	ctx->tasks = kcalloc(1, sizeof(*ctx->tasks), GFP_KERNEL);
-	if (!ctx->tasks) {
-		put_task_struct(t);
-		return -ENOMEM;
+	if (*n == CR_TASKS_MAX)
+		return false;
+	found[(*n)++] = get_task_struct(p);
+	for_each_thread(p, t) {
+		if (t == p)
+			continue;
+		if (*n == CR_TASKS_MAX)
+			return false;
+		found[(*n)++] = get_task_struct(t);
 	}
-	ctx->tasks[0].task = t;
-	ctx->nr_tasks = 1;
+	return true;
+}
 
-	if (!thread_group_leader(t))
-		return cr_err(ctx, -EINVAL, "%d is a thread, not a process", pid);
-	if (t != current && !ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
-		return cr_err(ctx, -EPERM, "no permission to ptrace pid %d", pid);
+/*
+ * Process @root, its threads, and its descendants, each process after its
+ * parent, each thread after its process, in @found; their number, or
+ * -E2BIG if there are too many.
+ */
+static int cr_find_tree(struct task_struct *root, struct task_struct **found)
+{
+	unsigned int n = 0, i;
+	bool ok;
+
+	read_lock(&tasklist_lock);
+	ok = cr_found_process(root, found, &n);
+	for (i = 0; ok && i < n; i++) {
+		struct task_struct *c;
+
+		list_for_each_entry(c, &found[i]->children, sibling) {
+			ok = cr_found_process(c, found, &n);
+			if (!ok)
+				break;
+		}
+	}
+	read_unlock(&tasklist_lock);
+	return ok ? n : -E2BIG;
+}
+
+/*
+ * Make ctx->tasks the tree rooted at @root as it is now. A task already
+ * in the tree keeps its cr_task_ctx, and its park; *@nr_new is the number
+ * of tasks new to it. A task that left the tree since is an error.
+ */
+static int cr_collect(struct cr_ctx *ctx, struct task_struct *root,
+		      unsigned int *nr_new)
+{
+	struct cr_task_ctx **tasks;
+	struct task_struct **found;
+	unsigned int i, old = 0;
+	int n, err = 0;
+
+	found = kvcalloc(CR_TASKS_MAX, sizeof(*found), GFP_KERNEL);
+	if (!found)
+		return -ENOMEM;
+	n = cr_find_tree(root, found);
+	if (n < 0) {
+		kvfree(found);
+		return cr_err(ctx, n, "the tree has more than %u tasks",
+			      CR_TASKS_MAX);
+	}
+	tasks = kvcalloc(n, sizeof(*tasks), GFP_KERNEL);
+	if (!tasks)
+		err = -ENOMEM;
+	*nr_new = 0;
+	for (i = 0; !err && i < n; i++) {
+		pid_t nr = task_pid_vnr(found[i]);
+		struct cr_task_ctx *tc = xa_load(&ctx->pids, nr);
+
+		if (tc && tc->task == found[i]) {
+			old++;
+		} else if (tc) {
+			err = -ESRCH;
+		} else {
+			tc = cr_task_ctx_alloc(ctx);
+			if (!tc) {
+				err = -ENOMEM;
+				break;
+			}
+			tc->task = get_task_struct(found[i]);
+			err = xa_insert(&ctx->pids, nr, tc, GFP_KERNEL);
+			*nr_new += found[i] != current;
+		}
+		if (!err) {
+			tc->index = i;
+			tasks[i] = tc;
+		}
+	}
+	if (!err && old != ctx->nr_tasks)
+		err = cr_err(ctx, -ESRCH, "a task of the tree exited");
+	for (i = 0; i < n; i++)
+		put_task_struct(found[i]);
+	kvfree(found);
+	if (err) {
+		kvfree(tasks);
+		return err;
+	}
+	kvfree(ctx->tasks);
+	ctx->tasks = tasks;
+	ctx->nr_tasks = n;
 	return 0;
 }
 
-static int cr_park_tree(struct cr_ctx *ctx)
+/* checkpoint needs to be able to ptrace every task it walks. */
+static int cr_may_checkpoint(struct cr_ctx *ctx)
 {
-	unsigned int i, n = 0;
-	int err;
+	unsigned int i;
 
-	for (i = 0; i < ctx->nr_tasks; i++)
-		n += ctx->tasks[i].task != current;
-	if (!n)
-		return 0;
-	atomic_set(&ctx->nr_unparked, n);
 	for (i = 0; i < ctx->nr_tasks; i++) {
-		struct task_struct *t = ctx->tasks[i].task;
+		struct task_struct *t = ctx->tasks[i]->task;
 
-		if (t == current)
-			continue;
-		err = cr_park_task(ctx, &ctx->tasks[i], t);
-		if (err)
-			return cr_err(ctx, err, "pid %d is exiting",
+		if (t != current && !ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
+			return cr_err(ctx, -EPERM, "no permission to ptrace pid %d",
 				      task_pid_vnr(t));
 	}
+	return 0;
+}
+
+/* Park the tasks of ctx->tasks not parked yet, and wait for all of them. */
+static int cr_park_new(struct cr_ctx *ctx, unsigned int nr_new)
+{
+	unsigned int i;
+	int err;
+
+	reinit_completion(&ctx->all_parked);
+	atomic_set(&ctx->nr_unparked, nr_new);
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct cr_task_ctx *tc = ctx->tasks[i];
+
+		if (tc->task == current || tc->park.ctx)
+			continue;
+		err = cr_park_task(ctx, tc, tc->task);
+		if (err)
+			return cr_err(ctx, err, "pid %d is exiting",
+				      task_pid_vnr(tc->task));
+	}
 	return cr_wait_parked(ctx);
+}
+
+#define CR_PARK_ROUNDS	16
+
+/*
+ * Find the tree and park it. A task may fork or clone until it is parked:
+ * look again until no task is new. Checks that fail before the first
+ * parking leave the tree undisturbed.
+ */
+static int cr_freeze_tree(struct cr_ctx *ctx, pid_t pid)
+{
+	struct task_struct *root;
+	unsigned int round, nr_new;
+	int err;
+
+	rcu_read_lock();
+	root = pid ? find_task_by_vpid(pid) : current->group_leader;
+	if (root)
+		get_task_struct(root);
+	rcu_read_unlock();
+	if (!root)
+		return cr_err(ctx, -ESRCH, "no process %d", pid);
+	if (!thread_group_leader(root)) {
+		err = cr_err(ctx, -EINVAL, "%d is a thread, not a process", pid);
+		goto out;
+	}
+
+	for (round = 0; round < CR_PARK_ROUNDS; round++) {
+		err = cr_collect(ctx, root, &nr_new) ?: cr_may_checkpoint(ctx);
+		if (!err && !round)
+			err = cr_check_tree(ctx);
+		if (err || !nr_new)
+			break;
+		err = cr_park_new(ctx, nr_new);
+		if (err)
+			break;
+	}
+	if (!err && round == CR_PARK_ROUNDS)
+		err = cr_err(ctx, -EAGAIN, "the tree kept changing while being parked");
+out:
+	put_task_struct(root);
+	return err;
 }
 
 /* A task killed while parked must not leave an image behind it. */
@@ -328,7 +531,7 @@ static int cr_check_alive(struct cr_ctx *ctx)
 	unsigned int i;
 
 	for (i = 0; i < ctx->nr_tasks; i++) {
-		struct task_struct *t = ctx->tasks[i].task;
+		struct task_struct *t = ctx->tasks[i]->task;
 
 		if (t != current &&
 		    ((t->flags & PF_EXITING) || fatal_signal_pending(t)))
@@ -343,19 +546,16 @@ long do_checkpoint(struct cr_ctx *ctx, pid_t pid)
 	unsigned int i;
 	int err;
 
-	err = cr_collect_tree(ctx, pid) ?:
+	err = cr_freeze_tree(ctx, pid) ?:
 	      cr_check_tree(ctx) ?:
-	      cr_park_tree(ctx) ?:
-	      cr_check_tree(ctx) ?:
+	      cr_fill_tree(ctx) ?:
 	      cr_write_image(ctx) ?:
 	      cr_check_alive(ctx);
 
 	if (!err && (ctx->flags & CHECKPOINT_KILL)) {
 		for (i = 0; i < ctx->nr_tasks; i++)
-			send_sig(SIGKILL, ctx->tasks[i].task, 1);
+			send_sig(SIGKILL, ctx->tasks[i]->task, 1);
 	}
 	cr_release_parked(ctx);
-	for (i = 0; i < ctx->nr_tasks; i++)
-		put_task_struct(ctx->tasks[i].task);
 	return err;
 }

@@ -99,9 +99,9 @@ int cr_wait_parked(struct cr_ctx *ctx)
 		if (ret > 0)
 			break;
 		for (i = 0; i < ctx->nr_tasks; i++) {
-			struct task_struct *t = ctx->tasks[i].task;
+			struct task_struct *t = ctx->tasks[i]->task;
 
-			if (ctx->tasks[i].park.ctx && !READ_ONCE(ctx->tasks[i].park.parked) &&
+			if (ctx->tasks[i]->park.ctx && !READ_ONCE(ctx->tasks[i]->park.parked) &&
 			    task_is_stopped_or_traced(t))
 				return cr_err(ctx, -EBUSY, "pid %d is stopped",
 					      task_pid_vnr(t));
@@ -109,9 +109,9 @@ int cr_wait_parked(struct cr_ctx *ctx)
 	}
 
 	for (i = 0; i < ctx->nr_tasks; i++) {
-		if (!ctx->tasks[i].park.ctx)
+		if (!ctx->tasks[i]->park.ctx)
 			continue;
-		err = cr_wait_inactive(ctx, ctx->tasks[i].task);
+		err = cr_wait_inactive(ctx, ctx->tasks[i]->task);
 		if (err)
 			return err;
 	}
@@ -127,7 +127,7 @@ void cr_release_parked(struct cr_ctx *ctx)
 	wake_up_all(&ctx->park_wq);
 
 	for (i = 0; i < ctx->nr_tasks; i++) {
-		struct cr_task_ctx *tc = &ctx->tasks[i];
+		struct cr_task_ctx *tc = ctx->tasks[i];
 
 		if (tc->park.ctx && task_work_cancel(tc->task, &tc->park.work))
 			cr_ctx_put(ctx);	/* not the last reference */

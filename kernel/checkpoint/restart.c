@@ -3,23 +3,29 @@
  * restart(): rebuild a process tree from an image.
  *
  * The caller - the restarter - reads the image header and the tree, and
- * creates each task as its own child with kernel_clone(), which runs
- * cr_restore_task_fn() in the new task before it first returns to user
- * space. That function reads the task's records in the task's own context,
- * so its memory, files and signal state are rebuilt with the restarter's
+ * has each task made in image order by its creator: the root by itself,
+ * a process by its parent, a thread by its process, with kernel_clone()
+ * and the clone flags of what it shares with its creator. The new task
+ * runs cr_restore_task_fn() before it first returns to user space. That
+ * function reads the task's records in the task's own context, so its
+ * memory, files and signal state are rebuilt with the restarter's
  * credentials and limits, as the task could have built them itself; then
- * it takes its own credentials, as far as the restarter may give them,
- * and parks on its way out to user space. The restarter installs its
- * registers, as ptrace would, checks the image's trailer and releases the
- * tasks. Until then no new task has run a single user instruction: on any
- * error the restarter kills and reaps them all.
+ * it makes the tasks it creates, when the restarter asks. Once the whole
+ * tree is made and the image's trailer checked, each task takes its
+ * process group, root, signal mask and own credentials, as far as the
+ * restarter may give them, and parks on its way out to user space. The
+ * restarter installs its registers, as ptrace would, and releases the
+ * tasks. Until then no new task has run a single user instruction: on
+ * any error every task is killed, each reaps the processes it made, and
+ * the restarter reaps the root.
  *
- * The restored tasks become children of the restarter; restart() returns
- * the pid of the root. Their exit signal is 0 until they are released, so
- * a failed restart sends no SIGCHLD for them.
+ * The root becomes a child of the restarter; restart() returns its pid.
+ * The exit signals are 0 until the tasks are released, so a failed
+ * restart sends no SIGCHLD for them.
  */
 #include <linux/checkpoint.h>
 #include <linux/cred.h>
+#include <linux/fs_struct.h>
 #include <linux/personality.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/user.h>
@@ -28,6 +34,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/syscalls.h>
 #include <linux/wait.h>
 #include <uapi/linux/wait.h>
 #include <asm/syscall.h>
@@ -54,35 +61,42 @@ static int cr_read_header(struct cr_ctx *ctx)
 
 static int cr_read_tree(struct cr_ctx *ctx)
 {
-	struct cr_tree_task tt;
 	struct cr_tree tree;
+	unsigned int i;
 	size_t extra;
 	int err;
 
 	err = cr_read_rec_var(ctx, CR_TREE, &tree, sizeof(tree), &extra);
 	if (err)
 		return err;
-	if (tree.nr_tasks != 1)
-		return cr_err(ctx, -EOPNOTSUPP,
-			      "the image holds %u processes (not supported)",
-			      tree.nr_tasks);
-	if (extra != sizeof(tt))
+	if (!tree.nr_tasks || tree.nr_tasks > CR_TASKS_MAX || tree.pad ||
+	    extra != tree.nr_tasks * sizeof(struct cr_tree_task))
 		return cr_err(ctx, -EINVAL, "bad tree record");
-	err = cr_read(ctx, &tt, sizeof(tt));
-	if (err)
-		return err;
-	if (tt.nr_threads != 1)
-		return cr_err(ctx, -EOPNOTSUPP,
-			      "pid %d has %u threads (not supported)",
-			      tt.pid, tt.nr_threads);
-	if (tt.ppid)
-		return cr_err(ctx, -EINVAL, "the root of the tree has a parent");
-
-	ctx->tasks = kcalloc(tree.nr_tasks, sizeof(*ctx->tasks), GFP_KERNEL);
+	ctx->tasks = kvcalloc(tree.nr_tasks, sizeof(*ctx->tasks), GFP_KERNEL);
 	if (!ctx->tasks)
 		return -ENOMEM;
-	ctx->nr_tasks = tree.nr_tasks;
-	return 0;
+	for (i = 0; i < tree.nr_tasks; i++) {
+		struct cr_task_ctx *tc = cr_task_ctx_alloc(ctx);
+
+		if (!tc)
+			return -ENOMEM;
+		tc->ctx = ctx;
+		tc->index = i;
+		ctx->tasks[i] = tc;
+		ctx->nr_tasks = i + 1;
+		err = cr_read(ctx, &tc->tt, sizeof(tc->tt));
+		if (err)
+			return err;
+		if (tc->tt.pid <= 0 || tc->tt.pad)
+			return cr_err(ctx, -EINVAL, "bad tree record");
+		err = xa_insert(&ctx->pids, tc->tt.pid, tc, GFP_KERNEL);
+		if (err == -EBUSY)
+			return cr_err(ctx, -EINVAL, "pid %d is twice in the tree",
+				      tc->tt.pid);
+		if (err)
+			return err;
+	}
+	return cr_check_tree_shape(ctx);
 }
 
 /* The image's ids, as kuids and kgids of the restarter's namespace. */
@@ -239,7 +253,12 @@ static void cr_commit_creds(struct cred *new)
 	current->pdeath_signal = pdeath_signal;
 }
 
-static int cr_restore_rlimits(struct cr_ctx *ctx, const struct cr_task *rec)
+/*
+ * The process's limits, but for RLIMIT_FSIZE, taken last: restart writes
+ * deleted files and its reasons with the restarter's.
+ */
+static int cr_restore_rlimits(struct cr_ctx *ctx, struct cr_task_ctx *tc,
+			      const struct cr_task *rec)
 {
 	unsigned int i;
 	int err;
@@ -253,6 +272,10 @@ static int cr_restore_rlimits(struct cr_ctx *ctx, const struct cr_task *rec)
 
 		if (r.rlim_cur > r.rlim_max)
 			return cr_err(ctx, -EINVAL, "bad rlimit %u", i);
+		if (i == RLIMIT_FSIZE) {
+			tc->commit.fsize = r;
+			continue;
+		}
 		err = do_prlimit(current, i, &r, NULL);
 		if (err)
 			return cr_err(ctx, err, "cannot set rlimit %u", i);
@@ -260,10 +283,24 @@ static int cr_restore_rlimits(struct cr_ctx *ctx, const struct cr_task *rec)
 	return 0;
 }
 
-/* Read and rebuild one task, in its own context. */
+/* Is @tc the last task of its process, which reads the CR_SIGNAL? */
+static bool cr_last_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc)
+{
+	return tc->index + 1 == ctx->nr_tasks ||
+	       ctx->tasks[tc->index + 1]->tt.tgid != tc->tt.tgid;
+}
+
+/*
+ * Read and rebuild one task, in its own context: the objects it does not
+ * share with its creator, its thread state, and after the last thread of
+ * a process the process's signal state.
+ */
 static int cr_restore_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
-	struct cred *creds = NULL;
+	const struct cr_tree_task *tt = &tc->tt;
+	const u32 *obj = tt->obj;
+	bool process = tt->pid == tt->tgid;
+	struct cred *creds;
 	struct cr_task *rec;
 	size_t extra;
 	int err;
@@ -277,13 +314,13 @@ static int cr_restore_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	creds = cr_read_creds(ctx, &rec->creds, extra);
 	if (IS_ERR(creds)) {
 		err = PTR_ERR(creds);
-		creds = NULL;
 		goto out;
 	}
+	tc->commit.creds = creds;
 
 	err = -EINVAL;
-	if (!valid_signal(rec->exit_signal) ||
-	    (rec->personality & PER_MASK) != PER_LINUX ||
+	if ((process ? !valid_signal(rec->exit_signal) : rec->exit_signal) ||
+	    (rec->personality & PER_MASK) != PER_LINUX || rec->pad ||
 	    (rec->flags & ~CR_TASK_NO_NEW_PRIVS)) {
 		cr_err(ctx, err, "bad task record");
 		goto out;
@@ -292,49 +329,74 @@ static int cr_restore_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	rec->comm[sizeof(rec->comm) - 1] = '\0';
 	set_task_comm(current, rec->comm);
 	current->personality = rec->personality;
-	if (rec->flags & CR_TASK_NO_NEW_PRIVS)
-		task_set_no_new_privs(current);
+	tc->commit.no_new_privs = rec->flags & CR_TASK_NO_NEW_PRIVS;
 
-	err = cr_restore_rlimits(ctx, rec) ?:
-	      cr_restore_mm(ctx, rec->mm) ?:
-	      cr_restore_files(ctx, rec->files) ?:
-	      cr_restore_fs(ctx, rec->fs) ?:
-	      cr_restore_sighand(ctx, rec->sighand) ?:
-	      cr_restore_thread(ctx, tc) ?:
-	      cr_restore_signal(ctx);
-	if (!err) {
-		cr_commit_creds(creds);
-		creds = NULL;
-	}
+	err = process ? cr_restore_rlimits(ctx, tc, rec) : 0;
+	if (!err && cr_own(tc, CR_TREE_MM))
+		err = cr_restore_mm(ctx, obj[CR_TREE_MM]);
+	if (!err && cr_own(tc, CR_TREE_FILES))
+		err = cr_restore_files(ctx, obj[CR_TREE_FILES]);
+	if (!err && cr_own(tc, CR_TREE_FS))
+		err = cr_restore_fs(ctx, obj[CR_TREE_FS], &tc->commit.root);
+	if (!err && cr_own(tc, CR_TREE_SIGHAND))
+		err = cr_restore_sighand(ctx, obj[CR_TREE_SIGHAND]);
+	err = err ?: cr_restore_thread(ctx, tc);
+	if (!err && cr_last_thread(ctx, tc))
+		err = cr_restore_signal(ctx);
 out:
-	if (creds)
-		abort_creds(creds);
 	kfree(rec);
 	return err;
 }
 
-/* The first code a restored task runs; see the comment at the top. */
-static int cr_restore_task_fn(void *arg)
+/* A process's session and group, taken before it makes any child. */
+static int cr_restore_session(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
-	struct cr_task_ctx *tc = arg;
-	struct cr_ctx *ctx = tc->ctx;
-	int err;
+	const struct cr_tree_task *tt = &tc->tt;
+	int err = 0;
 
-	tc->task = get_task_struct(current);
-	complete_all(&tc->started);
-
-	err = cr_restore_task(ctx, tc);
-	if (!err)
-		err = cr_park_task(ctx, tc, current);
-	tc->err = err;
-	if (err)
-		force_sig(SIGKILL);	/* die before reaching user space */
-	complete_all(&tc->ready);
-	cr_ctx_put(ctx);
-	return 0;
+	if (tt->pid != tt->tgid)
+		return 0;
+	if (tt->sid == tt->pid)
+		err = ksys_setsid();
+	else if (tt->pgid == tt->pid)
+		err = ksys_setpgid(0, 0);
+	return err < 0 ? cr_err(ctx, err, "pid %d cannot lead its session or group",
+				tt->pid) : 0;
 }
 
-static int cr_spawn(struct cr_ctx *ctx, struct cr_task_ctx *tc, pid_t pid)
+/* Kill @t, a child of ours, and reap it: its exit signal is 0. */
+static void cr_kill_reap(struct task_struct *t)
+{
+	pid_t nr = task_pid_vnr(t);
+
+	send_sig(SIGKILL, t, 1);
+	while (nr > 0 && !kernel_wait4(nr, NULL, __WALL | WNOHANG, NULL))
+		schedule_timeout_uninterruptible(1);
+}
+
+/* Kill and reap the processes @tc made, and die before user space. */
+static void cr_restore_task_fn_failed(struct cr_ctx *ctx,
+				      struct cr_task_ctx *tc)
+{
+	unsigned int i;
+
+	for (i = tc->index + 1; i < ctx->nr_tasks; i++) {
+		struct cr_task_ctx *c = ctx->tasks[i];
+		struct task_struct *t = READ_ONCE(c->task);
+
+		if (c->creator == tc && c->tt.pid == c->tt.tgid && t)
+			cr_kill_reap(t);
+	}
+	force_sig(SIGKILL);
+}
+
+static int cr_restore_task_fn(void *arg);
+
+/*
+ * Make @tc, from its creator - current - with what it shares with it, and
+ * the pid asked for. On failure, @tc is ready with its error.
+ */
+static int cr_spawn(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
 	struct kernel_clone_args args = {
 		.flags = CLONE_VM | CLONE_UNTRACED,
@@ -342,32 +404,141 @@ static int cr_spawn(struct cr_ctx *ctx, struct cr_task_ctx *tc, pid_t pid)
 		.fn = cr_restore_task_fn,
 		.fn_arg = tc,
 	};
-	pid_t nr;
+	pid_t pid = 0, nr;
 
+	if (ctx->flags & RESTART_PIDS)
+		pid = tc->tt.pid;
+	else if (!tc->index)
+		pid = ctx->root_pid;
 	if (pid) {
 		args.set_tid = &pid;
 		args.set_tid_size = 1;
 	}
-	tc->ctx = ctx;
-	init_completion(&tc->started);
-	init_completion(&tc->ready);
+	if (!cr_own(tc, CR_TREE_FILES))
+		args.flags |= CLONE_FILES;
+	if (!cr_own(tc, CR_TREE_FS))
+		args.flags |= CLONE_FS;
+	if (tc->tt.pid != tc->tt.tgid)
+		args.flags |= CLONE_THREAD | CLONE_SIGHAND;
 
 	kref_get(&ctx->ref);	/* for cr_restore_task_fn() */
-	ctx->in_task = true;
 	nr = kernel_clone(&args);
 	if (nr < 0) {
-		ctx->in_task = false;
 		cr_ctx_put(ctx);
-		if (pid)
-			return cr_err(ctx, nr, "cannot create a task with pid %d", pid);
-		return cr_err(ctx, nr, "cannot create a task");
+		if (nr == -EEXIST)
+			tc->err = cr_err(ctx, nr, "pid %d is in use", pid);
+		else
+			tc->err = cr_err(ctx, nr, "cannot create a task for pid %d",
+					 tc->tt.pid);
+		complete_all(&tc->ready);
+		return tc->err;
 	}
 	wait_for_completion(&tc->started);
+	return 0;
+}
 
-	if (wait_for_completion_killable(&tc->ready))
-		return -EINTR;
-	ctx->in_task = false;
-	return tc->err;
+/* The task the restarter asks @tc to make now, if any. */
+static struct cr_task_ctx *cr_spawn_asked(struct cr_ctx *ctx,
+					  struct cr_task_ctx *tc)
+{
+	struct cr_task_ctx *child = READ_ONCE(ctx->spawn);
+
+	return child && child->creator == tc ? child : NULL;
+}
+
+/* Make the tasks @tc creates, as the restarter asks, one at a time. */
+static int cr_serve(struct cr_ctx *ctx, struct cr_task_ctx *tc)
+{
+	struct cr_task_ctx *child;
+
+	for (;;) {
+		if (wait_event_killable(ctx->spawn_wq,
+					READ_ONCE(ctx->spawn_done) ||
+					cr_spawn_asked(ctx, tc)))
+			return -EINTR;
+		if (READ_ONCE(ctx->spawn_done))
+			return READ_ONCE(ctx->aborted) ? -ECANCELED : 0;
+		child = cr_spawn_asked(ctx, tc);
+		WRITE_ONCE(ctx->spawn, NULL);
+		cr_spawn(ctx, child);
+	}
+}
+
+/*
+ * Last, once the tree is made: the file size limit, the process group,
+ * which may be led by a task made after this one, the root, the signal
+ * mask and the credentials, which are the restarter's until now, as
+ * execve() commits them last.
+ */
+static int cr_commit(struct cr_ctx *ctx, struct cr_task_ctx *tc)
+{
+	const struct cr_tree_task *tt = &tc->tt;
+	struct cr_commit *c = &tc->commit;
+	int err;
+
+	if (tt->pid == tt->tgid) {
+		err = do_prlimit(current, RLIMIT_FSIZE, &c->fsize, NULL);
+		if (err)
+			return cr_err(ctx, err, "cannot set rlimit %u", RLIMIT_FSIZE);
+	}
+	if (tt->pid == tt->tgid && tt->pgid != tt->pid) {
+		struct task_struct *g = cr_restored_task(ctx, tt->pgid);
+
+		/* Not in the tree: the root's group, from outside. */
+		if (!g)
+			g = ctx->tasks[0]->task;
+		err = ksys_setpgid(0, task_pgrp_vnr(g));
+		if (err)
+			return cr_err(ctx, err, "pid %d cannot join its process group",
+				      tt->pid);
+	}
+	if (c->root.dentry)
+		set_fs_root(current->fs, &c->root);
+	if (c->no_new_privs)
+		task_set_no_new_privs(current);
+	set_current_blocked(&c->blocked);
+	if (c->restore_sigmask) {
+		current->saved_sigmask = c->saved_sigmask;
+		set_restore_sigmask();
+	} else {
+		clear_restore_sigmask();
+	}
+	cr_commit_creds(c->creds);
+	c->creds = NULL;
+	return 0;
+}
+
+/* The first code a restored task runs; see the comment at the top. */
+static int cr_restore_task_fn(void *arg)
+{
+	struct cr_task_ctx *tc = arg;
+	struct cr_ctx *ctx = tc->ctx;
+	sigset_t all;
+	int err;
+
+	WRITE_ONCE(tc->task, get_task_struct(current));
+	complete_all(&tc->started);
+
+	/* Until the tree is made, no signal may keep a creator from fork. */
+	sigfillset(&all);
+	set_current_blocked(&all);
+	err = cr_restore_session(ctx, tc) ?: cr_restore_task(ctx, tc);
+	tc->err = err;
+	complete_all(&tc->ready);
+	if (!err) {
+		err = cr_serve(ctx, tc) ?: cr_commit(ctx, tc) ?:
+		      cr_park_task(ctx, tc, current);
+		if (err) {
+			/* Counted as parked: the restarter sees ->err. */
+			tc->err = err;
+			if (atomic_dec_and_test(&ctx->nr_unparked))
+				complete(&ctx->all_parked);
+		}
+	}
+	if (err)
+		cr_restore_task_fn_failed(ctx, tc);
+	cr_ctx_put(ctx);
+	return 0;
 }
 
 static int cr_read_trailer(struct cr_ctx *ctx)
@@ -386,29 +557,58 @@ static int cr_read_trailer(struct cr_ctx *ctx)
 	return 0;
 }
 
-/* Kill and reap every task created so far. */
-static void cr_abort(struct cr_ctx *ctx)
+/* Have task @tc made, by its creator or by us for the root, and read. */
+static int cr_make_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
+{
+	ctx->in_task = true;
+	tc->ctx = ctx;
+	if (tc->creator) {
+		WRITE_ONCE(ctx->spawn, tc);
+		wake_up_all(&ctx->spawn_wq);
+	} else {
+		cr_spawn(ctx, tc);
+	}
+	if (wait_for_completion_killable(&tc->ready))
+		return -EINTR;
+	ctx->in_task = false;
+	return tc->err;
+}
+
+/* Every task is parked, or failed to commit. */
+static int cr_check_parked(struct cr_ctx *ctx)
 {
 	unsigned int i;
 
-	for (i = 0; i < ctx->nr_tasks; i++)
-		if (ctx->tasks[i].task)
-			send_sig(SIGKILL, ctx->tasks[i].task, 1);
-	for (i = 0; i < ctx->nr_tasks; i++)
-		if (ctx->tasks[i].task)
-			wait_for_completion(&ctx->tasks[i].ready);
-	cr_release_parked(ctx);
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct cr_task_ctx *tc = ctx->tasks[i];
+
+		if (tc->err)
+			return tc->err;
+		if ((tc->task->flags & PF_EXITING) ||
+		    fatal_signal_pending(tc->task))
+			return cr_err(ctx, -ESRCH, "a restored task was killed");
+	}
+	return 0;
+}
+
+/*
+ * Kill every task made so far. A task killed before it parks reaps the
+ * processes it made; we reap the root.
+ */
+static void cr_abort(struct cr_ctx *ctx)
+{
+	struct task_struct *root = READ_ONCE(ctx->tasks[0]->task);
+	unsigned int i;
 
 	for (i = 0; i < ctx->nr_tasks; i++) {
-		struct task_struct *t = ctx->tasks[i].task;
+		struct task_struct *t = READ_ONCE(ctx->tasks[i]->task);
 
-		if (!t)
-			continue;
-		/* exit_signal is 0: nobody else waits for it. */
-		while (!READ_ONCE(t->exit_state))
-			schedule_timeout_uninterruptible(1);
-		kernel_wait4(task_pid_vnr(t), NULL, __WALL | WNOHANG, NULL);
+		if (t)
+			send_sig(SIGKILL, t, 1);
 	}
+	cr_release_parked(ctx);
+	if (root)
+		cr_kill_reap(root);
 }
 
 long do_restart(struct cr_ctx *ctx, pid_t pid)
@@ -416,41 +616,38 @@ long do_restart(struct cr_ctx *ctx, pid_t pid)
 	unsigned int i;
 	long ret;
 
+	ctx->root_pid = pid;
 	ret = cr_read_header(ctx) ?: cr_read_tree(ctx);
 	if (ret)
 		return ret;
 
 	atomic_set(&ctx->nr_unparked, ctx->nr_tasks);
 	for (i = 0; !ret && i < ctx->nr_tasks; i++)
-		ret = cr_spawn(ctx, &ctx->tasks[i], i ? 0 : pid);
-	if (!ret)
-		ret = cr_wait_parked(ctx);
-	for (i = 0; !ret && i < ctx->nr_tasks; i++)
-		ret = cr_arch_restore_thread(ctx, &ctx->tasks[i]);
+		ret = cr_make_task(ctx, ctx->tasks[i]);
 	if (!ret)
 		ret = cr_read_trailer(ctx);
-	for (i = 0; !ret && i < ctx->nr_tasks; i++) {
-		struct task_struct *t = ctx->tasks[i].task;
+	WRITE_ONCE(ctx->aborted, !!ret);
+	WRITE_ONCE(ctx->spawn_done, true);
+	wake_up_all(&ctx->spawn_wq);
 
-		if ((t->flags & PF_EXITING) || fatal_signal_pending(t))
-			ret = cr_err(ctx, -ESRCH, "a restored task was killed");
-	}
-
+	if (!ret)
+		ret = cr_wait_parked(ctx) ?: cr_check_parked(ctx);
+	for (i = 0; !ret && i < ctx->nr_tasks; i++)
+		ret = cr_arch_restore_thread(ctx, ctx->tasks[i]);
 	if (ret) {
 		cr_abort(ctx);
-	} else {
-		write_lock_irq(&tasklist_lock);
-		for (i = 0; i < ctx->nr_tasks; i++)
-			ctx->tasks[i].task->exit_signal = ctx->tasks[i].exit_signal;
-		write_unlock_irq(&tasklist_lock);
-		ret = task_pid_vnr(ctx->tasks[0].task);
-		cr_release_parked(ctx);
+		return ret;
 	}
 
+	write_lock_irq(&tasklist_lock);
 	for (i = 0; i < ctx->nr_tasks; i++) {
-		cr_arch_free_thread(&ctx->tasks[i]);
-		if (ctx->tasks[i].task)
-			put_task_struct(ctx->tasks[i].task);
+		struct cr_task_ctx *tc = ctx->tasks[i];
+
+		if (tc->tt.pid == tc->tt.tgid)
+			tc->task->exit_signal = tc->exit_signal;
 	}
+	write_unlock_irq(&tasklist_lock);
+	ret = task_pid_vnr(ctx->tasks[0]->task);
+	cr_release_parked(ctx);
 	return ret;
 }

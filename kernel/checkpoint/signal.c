@@ -463,7 +463,6 @@ int cr_restore_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
 	struct cr_thread rec;
 	size_t extra;
-	sigset_t set;
 	int err;
 
 	err = cr_read_rec_var(ctx, CR_THREAD, &rec, sizeof(rec), &extra);
@@ -477,12 +476,10 @@ int cr_restore_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 		return cr_err(ctx, -EINVAL, "bad robust list length %llu",
 			      rec.robust_list_len);
 
-	siginitset(&set, rec.blocked);
-	set_current_blocked(&set);
-	if (rec.restore_sigmask) {
-		siginitset(&current->saved_sigmask, rec.saved_sigmask);
-		set_restore_sigmask();
-	}
+	/* Taken last: until then the task must be able to fork. */
+	siginitset(&tc->commit.blocked, rec.blocked);
+	siginitset(&tc->commit.saved_sigmask, rec.saved_sigmask);
+	tc->commit.restore_sigmask = rec.restore_sigmask;
 	current->sas_ss_sp = rec.sas_ss_sp;
 	current->sas_ss_size = rec.sas_ss_size;
 	current->sas_ss_flags = rec.sas_ss_flags;
@@ -515,6 +512,7 @@ static const char *__cr_timer_state(struct task_struct *t,
 				    struct cr_posix_timer *st)
 {
 	struct hrtimer *hrt = &timr->it.real.timer;
+	struct task_struct *target;
 
 	if (timr->it_signal != t->signal)
 		return "being deleted";
@@ -522,9 +520,12 @@ static const char *__cr_timer_state(struct task_struct *t,
 		return "on a CPU-time or alarm clock";
 	if (!cr_timer_notify_supported(timr->it_sigev_notify))
 		return "with SIGEV_NONE";
-	if ((timr->it_sigev_notify & SIGEV_THREAD_ID) &&
-	    pid_task(timr->it_pid, PIDTYPE_PID) != t)
-		return "aimed at another thread";
+	if (timr->it_sigev_notify & SIGEV_THREAD_ID) {
+		target = pid_task(timr->it_pid, PIDTYPE_PID);
+		if (!target || !same_thread_group(target, t))
+			return "aimed at a thread that exited";
+		st->tid = task_pid_vnr(target);
+	}
 	st->id = timr->it_id;
 	st->clockid = timr->it_clock;
 	st->notify = timr->it_sigev_notify;
@@ -611,6 +612,7 @@ static int cr_save_timers(struct cr_ctx *ctx, struct task_struct *t,
 /* Make the @nr POSIX timers that follow again, with their ids. */
 static int cr_restore_timers(struct cr_ctx *ctx, u32 nr, u32 next_id)
 {
+	struct task_struct *target;
 	struct cr_posix_timer st;
 	s64 prev = -1;
 	unsigned int i;
@@ -627,13 +629,20 @@ static int cr_restore_timers(struct cr_ctx *ctx, u32 nr, u32 next_id)
 		if (st.id <= prev || !cr_timer_clock_supported(st.clockid) ||
 		    !cr_timer_notify_supported(st.notify) ||
 		    st.value_ns > KTIME_MAX || st.interval_ns > KTIME_MAX ||
-		    st.overrun_last < -1)
+		    st.overrun_last < -1 || st.pad)
 			return cr_err(ctx, -EINVAL, "bad POSIX timer record");
 		prev = st.id;
 		ev.sigev_notify = st.notify;
 		ev.sigev_signo = st.signo;
 		ev.sigev_value.sival_ptr = (void __user *)(unsigned long)st.value;
-		ev.sigev_notify_thread_id = task_pid_vnr(current);
+		if (st.notify & SIGEV_THREAD_ID) {
+			target = cr_restored_task(ctx, st.tid);
+			if (!target || !same_thread_group(target, current))
+				return cr_err(ctx, -EINVAL,
+					      "POSIX timer %d aimed at thread %d, not in the process",
+					      st.id, st.tid);
+			ev.sigev_notify_thread_id = task_pid_vnr(target);
+		}
 		spec.it_value = ns_to_timespec64(st.value_ns);
 		spec.it_interval = ns_to_timespec64(st.interval_ns);
 		/* timer_create() tries this id first; the process has no other. */

@@ -44,6 +44,9 @@ static struct cr_ctx *cr_ctx_alloc(int fd, int logfd, unsigned long flags,
 	ctx->flags = flags;
 	hash_init(ctx->obj_hash);
 	xa_init(&ctx->objs);
+	xa_init(&ctx->pids);
+	INIT_LIST_HEAD(&ctx->task_list);
+	init_waitqueue_head(&ctx->spawn_wq);
 	INIT_LIST_HEAD(&ctx->pipes);
 	INIT_LIST_HEAD(&ctx->shmems);
 	init_completion(&ctx->all_parked);
@@ -84,7 +87,7 @@ static void cr_ctx_free(struct kref *ref)
 	cr_obj_release_all(ctx);
 	cr_release_pipes(ctx);
 	cr_release_shmem(ctx);
-	kfree(ctx->tasks);
+	cr_task_ctx_free_all(ctx);
 	if (ctx->file)
 		fput(ctx->file);
 	if (ctx->logfile)
@@ -358,7 +361,8 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags,
 SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 		int, logfd)
 {
-	if (flags & ~RESTART_FLAGS_ALL || pid < 0)
+	if (flags & ~RESTART_FLAGS_ALL || pid < 0 ||
+	    (pid && (flags & RESTART_PIDS)))
 		return -EINVAL;
 	return cr_syscall(pid, fd, flags, logfd, true);
 }

@@ -25,8 +25,9 @@
 #define CHECKPOINT_KILL		(1UL << 0)	/* kill the tree once saved */
 #define CHECKPOINT_FLAGS_ALL	(CHECKPOINT_KILL)
 
-/* restart() flags: none yet */
-#define RESTART_FLAGS_ALL	0UL
+/* restart() flags */
+#define RESTART_PIDS		(1UL << 0)	/* every task gets its old pid */
+#define RESTART_FLAGS_ALL	(RESTART_PIDS)
 
 /*
  * checkpoint() returns 0 to its caller. A task restarted from an image of
@@ -94,16 +95,41 @@ struct cr_cpu_x86_64 {
 	__u32	pad;
 };
 
+#define CR_TASKS_MAX		16384	/* most tasks (threads) in an image */
+
 struct cr_tree {
 	__u32	nr_tasks;	/* tasks in the image, the root first */
 	__u32	pad;
 };
 
+/*
+ * A task of the tree: a process, or a thread of one. A process's threads
+ * follow it, and a process comes after its parent. restart() makes each
+ * task from its "creator": a thread from its process (the task with pid ==
+ * its tgid), a process from its parent process. A task shares its mm,
+ * files, fs and sighand either with its creator, by the same objref, or
+ * not with any earlier task: then its own records define them.
+ *
+ * Ids are as seen in the checkpointer's pid namespace. A pgid or sid that
+ * is not the pid of a process of the tree is the root's, from outside:
+ * the restored tree is in the restarter's.
+ */
+enum cr_tree_obj {
+	CR_TREE_MM,		/* the objref of its CR_MM */
+	CR_TREE_FILES,		/* of its CR_FDTABLE */
+	CR_TREE_FS,		/* of its CR_FS */
+	CR_TREE_SIGHAND,	/* of its CR_SIGHAND */
+	CR_TREE_NR_OBJS
+};
+
 struct cr_tree_task {
-	__s32	pid;		/* all as seen in the checkpointer's pid ns */
-	__s32	tgid;
-	__s32	ppid;		/* 0 for the root */
-	__u32	nr_threads;
+	__s32	pid;
+	__s32	tgid;		/* its process: pid for a process */
+	__s32	ppid;		/* its parent process; 0 for the root */
+	__s32	pgid;
+	__s32	sid;
+	__u32	obj[CR_TREE_NR_OBJS];	/* by enum cr_tree_obj */
+	__u32	pad;
 };
 
 struct cr_rlimit {
@@ -131,10 +157,6 @@ struct cr_task {
 	__u32	personality;
 	__s32	exit_signal;
 	__u32	flags;		/* CR_TASK_* */
-	__u32	mm;		/* objref of the CR_MM */
-	__u32	files;		/* objref of the CR_FDTABLE */
-	__u32	fs;		/* objref of the CR_FS */
-	__u32	sighand;	/* objref of the CR_SIGHAND */
 	__u32	pad;
 	struct cr_creds creds;
 	struct cr_rlimit rlim[CR_NLIMITS];
@@ -465,12 +487,14 @@ struct cr_posix_timer {
 	__s32	id;		/* its timer_t */
 	__s32	clockid;
 	__s32	notify;		/* SIGEV_SIGNAL, SIGEV_THREAD, or */
-				/* SIGEV_SIGNAL | SIGEV_THREAD_ID: this thread */
+				/* SIGEV_SIGNAL | SIGEV_THREAD_ID */
 	__s32	signo;
 	__u64	value;		/* sigev_value */
 	__u64	value_ns;	/* time left; 0: disarmed */
 	__u64	interval_ns;
 	__s64	overrun_last;	/* as timer_getoverrun() tells */
+	__s32	tid;		/* SIGEV_THREAD_ID: the thread it signals */
+	__u32	pad;
 };
 
 struct cr_signal {

@@ -2,10 +2,13 @@
 /*
  * cr - checkpoint and restart processes from the command line.
  *
- *   cr checkpoint [-k] PID IMAGE   write PID's image to IMAGE (-k: kill it)
- *   cr restart [-p PID] [-w] IMAGE restart IMAGE, print the new pid
- *                                  (-p: with that pid; -w: wait for it and
- *                                  exit with its status)
+ *   cr checkpoint [-k] PID IMAGE   write the image of PID and its
+ *                                  descendants to IMAGE (-k: kill them)
+ *   cr restart [-p PID | -P] [-w] IMAGE
+ *                                  restart IMAGE, print the root's pid
+ *                                  (-p: with that pid; -P: every task with
+ *                                  its own; -w: wait for the root and exit
+ *                                  with its status)
  *
  * The kernel's reasons for a refusal are printed on stderr.
  */
@@ -15,7 +18,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: cr checkpoint [-k] PID IMAGE\n"
-			"       cr restart [-p PID] [-w] IMAGE\n");
+			"       cr restart [-p PID | -P] [-w] IMAGE\n");
 	return 2;
 }
 
@@ -46,12 +49,15 @@ static int do_checkpoint(int argc, char **argv)
 static int do_restart(int argc, char **argv)
 {
 	int opt, fd, wait_for = 0, status;
+	unsigned long flags = 0;
 	pid_t pid = 0;
 	long ret;
 
-	while ((opt = getopt(argc, argv, "p:w")) != -1) {
+	while ((opt = getopt(argc, argv, "p:Pw")) != -1) {
 		if (opt == 'p')
 			pid = atoi(optarg);
+		else if (opt == 'P')
+			flags |= RESTART_PIDS;
 		else if (opt == 'w')
 			wait_for = 1;
 		else
@@ -64,7 +70,7 @@ static int do_restart(int argc, char **argv)
 		perror(argv[optind]);
 		return 1;
 	}
-	ret = sys_restart(pid, fd, 0, 2);
+	ret = sys_restart(pid, fd, flags, 2);
 	if (ret < 0) {
 		perror("restart");
 		return 1;
