@@ -2,7 +2,8 @@
 /*
  * Programs nobody here wrote, checkpointed and restarted mid-run: their
  * output must equal that of an uninterrupted run. They are busybox applets,
- * as the test guest has them in /bin.
+ * as the test guest has them in /bin: alone, and a shell pipeline, whose
+ * shell waits for its children by pid.
  */
 #include <time.h>
 #include "../kselftest_harness.h"
@@ -13,6 +14,9 @@
 static const char *awk_prog =
 	"BEGIN { s = 0; for (i = 0; i < 400000; i++) { s = (s * 31 + i) % 1000003;"
 	" if (i % 50000 == 0) print i, s } print \"done\", s }";
+static const char *pipe_prog =
+	"seq 1 60000 | awk '{ s = (s * 31 + $1) % 1000003;"
+	" if ($1 % 5000 == 0) print $1, s }' | sed 's/^/out /'; echo done";
 static const char *sh_prog =
 	"i=0; while [ $i -lt 30000 ]; do i=$((i + 1));"
 	" [ $((i % 1000)) -eq 0 ] && echo \"line $i\"; done; echo done";
@@ -55,12 +59,12 @@ static long now_us(void)
 
 /*
  * The output of @argv uninterrupted, and after being checkpointed, killed
- * and restarted @n times, at random moments within the first three
- * quarters of the uninterrupted run's time: a restored run may be faster
- * than the first, which faulted its memory in.
+ * and restarted @n times with restart @flags, at random moments within
+ * the first three quarters of the uninterrupted run's time: a restored run
+ * may be faster than the first, which faulted its memory in.
  */
 static void compare(struct __test_metadata *_metadata, char *const argv[],
-		    int n)
+		    int n, unsigned long flags)
 {
 	char plain[64], cr[64], expect[65536];
 	struct cr_files f;
@@ -71,6 +75,7 @@ static void compare(struct __test_metadata *_metadata, char *const argv[],
 
 	if (access(BUSYBOX, X_OK))
 		SKIP(return, "no " BUSYBOX);
+	cr_be_subreaper();
 	cr_files_init(&f, argv[0]);
 	snprintf(plain, sizeof(plain), "/tmp/cr-prog-%d.plain", getpid());
 	snprintf(cr, sizeof(cr), "/tmp/cr-prog-%d.cr", getpid());
@@ -87,7 +92,7 @@ static void compare(struct __test_metadata *_metadata, char *const argv[],
 	pid = run(cr, argv);
 	for (i = 0; i < n; i++) {
 		usleep(step / 2 + (step ? rand() % step : 0));
-		pid = cr_checkpoint_restart(&f, pid);
+		pid = cr_checkpoint_restart_tree(&f, pid, flags);
 		ASSERT_GT(pid, 0) TH_LOG("c/r %d (seed %u): %s", i, seed,
 					 cr_log(&f));
 	}
@@ -102,14 +107,22 @@ TEST(busybox_awk)
 {
 	char *const argv[] = { "awk", (char *)awk_prog, NULL };
 
-	compare(_metadata, argv, 3);
+	compare(_metadata, argv, 3, 0);
 }
 
 TEST(busybox_sh)
 {
 	char *const argv[] = { "sh", "-c", (char *)sh_prog, NULL };
 
-	compare(_metadata, argv, 3);
+	compare(_metadata, argv, 3, 0);
+}
+
+/* Four processes, two pipes, a shell that waits for its children's pids. */
+TEST(busybox_pipeline)
+{
+	char *const argv[] = { "sh", "-c", (char *)pipe_prog, NULL };
+
+	compare(_metadata, argv, 3, RESTART_PIDS);
 }
 
 TEST_HARNESS_MAIN

@@ -373,6 +373,7 @@ static ssize_t next_offset(ssize_t off, ssize_t size)
 TEST_F_TIMEOUT(image, truncated_images_fail_cleanly, 900)
 {
 	ssize_t len;
+	int err;
 	long ret;
 
 	/* The full image restarts; every proper prefix fails. */
@@ -383,25 +384,28 @@ TEST_F_TIMEOUT(image, truncated_images_fail_cleanly, 900)
 	for (len = 0; len < self->size; len = next_offset(len, self->size)) {
 		ftruncate(self->f.logfd, 0);
 		ret = restart_from(self->image, len, -1, self->f.logfd);
+		err = errno;
 		EXPECT_EQ(ret, -1) TH_LOG("length %zd restarted", len);
 		EXPECT_TRUE(cr_no_children()) TH_LOG("length %zd left a task", len);
 		EXPECT_NE(cr_log(&self->f)[0], '\0')
-			TH_LOG("length %zd: no reason", len);
+			TH_LOG("length %zd: no reason (%s)", len, strerror(err));
 	}
 }
 
 TEST_F_TIMEOUT(image, corrupted_images_fail_cleanly, 900)
 {
 	ssize_t off;
+	int err;
 	long ret;
 
 	for (off = 0; off < self->size; off = next_offset(off, self->size)) {
 		ftruncate(self->f.logfd, 0);
 		ret = restart_from(self->image, self->size, off, self->f.logfd);
+		err = errno;
 		EXPECT_EQ(ret, -1) TH_LOG("byte %zd changed: restarted", off);
 		EXPECT_TRUE(cr_no_children()) TH_LOG("byte %zd left a task", off);
 		EXPECT_NE(cr_log(&self->f)[0], '\0')
-			TH_LOG("byte %zd: no reason", off);
+			TH_LOG("byte %zd: no reason (%s)", off, strerror(err));
 	}
 }
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -236,6 +237,39 @@ static inline int cr_checkpoint_kill(struct cr_files *f, pid_t pid)
 		return -ECHILD;
 	lseek(f->img, 0, SEEK_SET);
 	return 0;
+}
+
+/*
+ * A test that checkpoints a process tree with CHECKPOINT_KILL becomes a
+ * child subreaper before it forks the tree: the tree's orphans come back
+ * to it, and cr_checkpoint_kill_tree() reaps them, so that their pids are
+ * free again for RESTART_PIDS.
+ */
+static inline void cr_be_subreaper(void)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+/* cr_checkpoint_kill() of a tree, reaping all of it. */
+static inline int cr_checkpoint_kill_tree(struct cr_files *f, pid_t pid)
+{
+	int ret = cr_checkpoint_kill(f, pid);
+
+	while (!ret && waitpid(-1, NULL, __WALL) > 0)
+		;
+	return ret;
+}
+
+/* cr_checkpoint_kill_tree(), then restart with @flags. */
+static inline pid_t cr_checkpoint_restart_tree(struct cr_files *f, pid_t pid,
+					       unsigned long flags)
+{
+	long ret = cr_checkpoint_kill_tree(f, pid);
+
+	if (ret)
+		return ret;
+	ret = sys_restart(0, f->img, flags, f->logfd);
+	return ret < 0 ? -errno : ret;
 }
 
 /* cr_checkpoint_kill(), then restart: the restored pid, or -errno. */

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Multi-threaded processes and process trees: threads blocked in the
+ * kernel and their own state, parents and children with their pids,
+ * groups and sessions, and what they share: pipes, memory, an open file.
+ */
+#include <pthread.h>
+#include <poll.h>
+#include <time.h>
+#include <sys/epoll.h>
+#include "../kselftest_harness.h"
+#include "cr_util.h"
+
+#define NTHREADS	5
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int ready, go;
+	int rpipe[2], ppipe[2], epipe[2], ep;
+	pid_t tid[NTHREADS];
+	int bad[NTHREADS];
+} th = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.cond = PTHREAD_COND_INITIALIZER,
+};
+
+static __thread long tls_value;
+static bool same_pids;
+
+static long elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Wait, blocked in the kernel in a way of its own, then check its state. */
+static void *worker(void *arg)
+{
+	struct timespec t0, nap = { .tv_sec = 1, .tv_nsec = 500000000 };
+	long i = (long)arg;
+	char name[16], got[16] = "";
+	struct epoll_event ev;
+	sigset_t set, cur;
+	stack_t ss, old;
+	int bad = 0;
+	char c = 0;
+
+	tls_value = 1000 + i;
+	snprintf(name, sizeof(name), "worker%ld", i);
+	prctl(PR_SET_NAME, name);
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN + i);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	ss.ss_sp = malloc(65536);
+	ss.ss_size = 65536;
+	ss.ss_flags = 0;
+	sigaltstack(&ss, NULL);
+	th.tid[i] = gettid();
+
+	pthread_mutex_lock(&th.lock);
+	th.ready++;
+	pthread_cond_broadcast(&th.cond);
+	if (i == 0) {
+		while (!th.go)
+			pthread_cond_wait(&th.cond, &th.lock);
+	}
+	pthread_mutex_unlock(&th.lock);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	switch (i) {
+	case 1:
+		if (nanosleep(&nap, NULL) || elapsed_ms(&t0) < 1500)
+			bad |= 32;
+		break;
+	case 2:
+		if (read(th.rpipe[0], &c, 1) != 1 || c != 'r')
+			bad |= 32;
+		break;
+	case 3: {
+		struct pollfd pfd = { .fd = th.ppipe[0], .events = POLLIN };
+
+		if (poll(&pfd, 1, -1) != 1 || read(th.ppipe[0], &c, 1) != 1 ||
+		    c != 'p')
+			bad |= 32;
+		break;
+	}
+	case 4:
+		if (epoll_wait(th.ep, &ev, 1, -1) != 1 || ev.data.u32 != 44 ||
+		    read(th.epipe[0], &c, 1) != 1 || c != 'e')
+			bad |= 32;
+		break;
+	}
+
+	if (tls_value != 1000 + i)
+		bad |= 1;
+	prctl(PR_GET_NAME, got);
+	if (strcmp(got, name))
+		bad |= 2;
+	pthread_sigmask(SIG_BLOCK, NULL, &cur);
+	if (!sigismember(&cur, SIGRTMIN + i) ||
+	    sigismember(&cur, SIGRTMIN + (i + 1) % NTHREADS))
+		bad |= 4;
+	if (sigaltstack(NULL, &old) || old.ss_sp != ss.ss_sp)
+		bad |= 8;
+	if (same_pids && gettid() != th.tid[i])
+		bad |= 16;
+	th.bad[i] = bad;
+	return NULL;
+}
+
+/* A process of NTHREADS + 1 threads; its exit status tells what differed. */
+static int threads_child(const char *go)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 44 };
+	pthread_t t[NTHREADS];
+	pid_t pid = getpid();
+	int bad = 0;
+	long i;
+
+	if (pipe(th.rpipe) || pipe(th.ppipe) || pipe(th.epipe))
+		return 100;
+	th.ep = epoll_create1(0);
+	if (epoll_ctl(th.ep, EPOLL_CTL_ADD, th.epipe[0], &ev))
+		return 101;
+	for (i = 0; i < NTHREADS; i++)
+		if (pthread_create(&t[i], NULL, worker, (void *)i))
+			return 102;
+	pthread_mutex_lock(&th.lock);
+	while (th.ready < NTHREADS)
+		pthread_cond_wait(&th.cond, &th.lock);
+	pthread_mutex_unlock(&th.lock);
+	usleep(100000);	/* into their syscalls */
+
+	cr_wait_go(go);
+	if (write(th.rpipe[1], "r", 1) != 1 || write(th.ppipe[1], "p", 1) != 1 ||
+	    write(th.epipe[1], "e", 1) != 1)
+		return 103;
+	pthread_mutex_lock(&th.lock);
+	th.go = 1;
+	pthread_cond_broadcast(&th.cond);
+	pthread_mutex_unlock(&th.lock);
+	for (i = 0; i < NTHREADS; i++) {
+		pthread_join(t[i], NULL);
+		if (th.bad[i])
+			cr_note("thread %ld: %#x\n", i, th.bad[i]);
+		bad |= th.bad[i];
+	}
+	if (same_pids && getpid() != pid)
+		bad |= 64;
+	return bad;
+}
+
+FIXTURE(threads) {
+	struct cr_files f;
+};
+
+FIXTURE_VARIANT(threads) {
+	unsigned long flags;
+};
+
+FIXTURE_VARIANT_ADD(threads, new_tids) {
+	.flags = 0,
+};
+
+FIXTURE_VARIANT_ADD(threads, same_tids) {
+	.flags = RESTART_PIDS,
+};
+
+FIXTURE_SETUP(threads)
+{
+	cr_files_init(&self->f, "threads");
+}
+
+FIXTURE_TEARDOWN(threads)
+{
+	cr_files_fini(&self->f);
+}
+
+/*
+ * Threads asleep in a futex (condvar), nanosleep, read, poll and
+ * epoll_wait go on, each with its own TLS, name, signal mask and
+ * sigaltstack, and with RESTART_PIDS its own tid.
+ */
+TEST_F(threads, keep_their_state)
+{
+	pid_t child, restored;
+	int status;
+
+	cr_be_subreaper();
+	same_pids = variant->flags & RESTART_PIDS;
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		_exit(threads_child(self->f.go));
+	}
+	ASSERT_EQ(cr_wait_child_ready(self->f.go, child, &status), 0);
+	restored = cr_checkpoint_restart_tree(&self->f, child, variant->flags);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&self->f));
+	if (same_pids)
+		EXPECT_EQ(restored, child);
+	cr_go(self->f.go);
+	EXPECT_EQ(cr_wait_exit(restored), 0) TH_LOG("%s", cr_notes());
+}
+
+/*
+ * A tree: root R, its children C1 (a group leader), C2 (a session leader)
+ * and C3, in C1's group, and C1's child G, back in R's group.
+ */
+enum { R, C1, C2, G, C3, NPROCS };
+
+struct ids {
+	pid_t pid, ppid, pgid, sid;
+};
+
+struct tree_shared {
+	int ready;
+	int after;			/* processes that ran after restart */
+	struct ids ids[NPROCS];		/* before checkpoint */
+	struct ids now[NPROCS];		/* after restart */
+};
+
+static int private_value = 1;
+
+static void record_ids(struct tree_shared *s, int who)
+{
+	s->ids[who] = (struct ids){ getpid(), getppid(), getpgrp(), getsid(0) };
+	private_value = 10 + who;
+	__atomic_add_fetch(&s->ready, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Once all of the tree has its ids after restart: its parent is @parent,
+ * its group is led by @group (-1: the root's, from outside), it leads its
+ * session if @leader or is in the root's, and with RESTART_PIDS all its
+ * ids are what they were.
+ */
+static int check_ids(struct tree_shared *s, int who, int parent, int group,
+		     bool leader)
+{
+	struct ids now = { getpid(), getppid(), getpgrp(), getsid(0) };
+	struct ids *all = s->now;
+	int bad = 0;
+
+	s->now[who] = now;
+	__atomic_add_fetch(&s->after, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&s->after, __ATOMIC_SEQ_CST) < NPROCS)
+		usleep(10000);
+
+	if (parent >= 0 && now.ppid != all[parent].pid)
+		bad |= 1;
+	if (now.pgid != (group >= 0 ? all[group].pid : all[R].pgid))
+		bad |= 2;
+	if (now.sid != (leader ? now.pid : all[R].sid))
+		bad |= 4;
+	if (same_pids && memcmp(&now, &s->ids[who], sizeof(now)))
+		bad |= 8;
+	if (private_value != 10 + who)
+		bad |= 16;
+	if (bad)
+		cr_note("process %d: %#x\n", who, bad);
+	return bad;
+}
+
+static void wait_go(const char *go)
+{
+	while (access(go, F_OK))
+		usleep(10000);
+}
+
+/* A child's exit status: by pid, which only RESTART_PIDS keeps. */
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	if (!same_pids)
+		pid = -1;
+	if (waitpid(pid, &status, 0) <= 0)
+		return 0x100;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 0x200;
+}
+
+/*
+ * R writes into a pipe to C1, which passes it on to G through another;
+ * all four share a page and R, C1 an open file, whose offset they share.
+ */
+static int tree_root(const char *go, const char *file)
+{
+	struct tree_shared *s;
+	int p1[2], p2[2], fd, bad = 0;
+	pid_t c1, c2, c3;
+	char buf[8] = "";
+
+	s = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		 -1, 0);
+	fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (s == MAP_FAILED || fd < 0 || pipe(p1) || pipe(p2))
+		return 100;
+	/* s->ids[R] is written here and by the children's checks. */
+	s->ids[R] = (struct ids){ getpid(), getppid(), getpgrp(), getsid(0) };
+	private_value = 10 + R;
+
+	c1 = fork();
+	if (!c1) {
+		pid_t g;
+
+		setpgid(0, 0);
+		g = fork();
+		if (!g) {
+			close(p1[0]);
+			setpgid(0, s->ids[R].pgid);
+			record_ids(s, G);
+			wait_go(go);
+			if (read(p2[0], buf, 5) != 5 || strcmp(buf, "hello"))
+				_exit(0x40);
+			_exit(check_ids(s, G, C1, -1, false));
+		}
+		record_ids(s, C1);
+		wait_go(go);
+		if (read(p1[0], buf, 5) != 5 || write(p2[1], buf, 5) != 5 ||
+		    write(fd, "B", 1) != 1)
+			_exit(0x40);
+		bad = check_ids(s, C1, R, C1, false);
+		_exit(bad | wait_child(g));
+	}
+	c2 = fork();
+	if (!c2) {
+		setsid();
+		record_ids(s, C2);
+		wait_go(go);
+		_exit(check_ids(s, C2, R, C2, true));
+	}
+	while (__atomic_load_n(&s->ready, __ATOMIC_SEQ_CST) < 3)
+		usleep(10000);
+	c3 = fork();
+	if (!c3) {
+		setpgid(0, c1);
+		record_ids(s, C3);
+		wait_go(go);
+		_exit(check_ids(s, C3, R, C1, false));
+	}
+	if (write(fd, "A", 1) != 1 || write(p1[1], "hello", 5) != 5)
+		return 101;
+	while (__atomic_load_n(&s->ready, __ATOMIC_SEQ_CST) < 4)
+		usleep(10000);
+	usleep(50000);
+
+	cr_wait_go(go);
+	bad = check_ids(s, R, -1, -1, false);
+	bad |= wait_child(c1) << 8;
+	bad |= wait_child(c2) << 16;
+	bad |= wait_child(c3) << 24;
+	if (write(fd, "C", 1) != 1)
+		bad |= 0x10000;
+	if (bad)
+		cr_note("root: %#x\n", bad);
+	return bad ? 1 : 0;
+}
+
+FIXTURE(tree) {
+	struct cr_files f;
+	char file[64];
+};
+
+FIXTURE_VARIANT(tree) {
+	unsigned long flags;
+};
+
+FIXTURE_VARIANT_ADD(tree, new_pids) {
+	.flags = 0,
+};
+
+FIXTURE_VARIANT_ADD(tree, same_pids) {
+	.flags = RESTART_PIDS,
+};
+
+FIXTURE_SETUP(tree)
+{
+	cr_files_init(&self->f, "tree");
+	snprintf(self->file, sizeof(self->file), "/tmp/cr-tree-%d.out",
+		 getpid());
+}
+
+FIXTURE_TEARDOWN(tree)
+{
+	unlink(self->file);
+	cr_files_fini(&self->f);
+}
+
+/*
+ * The tree comes back whole: parents, groups and sessions, bytes in
+ * flight in pipes between processes, a page they share, private pages
+ * that stay private, one file offset for two processes.
+ */
+TEST_F(tree, comes_back_whole)
+{
+	char buf[8] = "";
+	pid_t child, restored;
+	int status, fd;
+
+	cr_be_subreaper();
+	same_pids = variant->flags & RESTART_PIDS;
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		_exit(tree_root(self->f.go, self->file));
+	}
+	ASSERT_EQ(cr_wait_child_ready(self->f.go, child, &status), 0);
+	restored = cr_checkpoint_restart_tree(&self->f, child, variant->flags);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&self->f));
+	cr_go(self->f.go);
+	EXPECT_EQ(cr_wait_exit(restored), 0) TH_LOG("%s", cr_notes());
+
+	fd = open(self->file, O_RDONLY);
+	ASSERT_EQ(read(fd, buf, sizeof(buf)), 3);
+	EXPECT_STREQ(buf, "ABC");
+	close(fd);
+}
+
+/* With RESTART_PIDS, a pid in use is a clear error. */
+TEST(pid_in_use)
+{
+	struct cr_files f;
+	pid_t child;
+	int status;
+
+	cr_files_init(&f, "inuse");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0);
+	ASSERT_EQ(sys_checkpoint(child, f.img, 0, f.logfd), 0)
+		TH_LOG("%s", cr_log(&f));
+	lseek(f.img, 0, SEEK_SET);
+	EXPECT_EQ(sys_restart(0, f.img, RESTART_PIDS, f.logfd), -1);
+	EXPECT_EQ(errno, EEXIST);
+	EXPECT_NE(strstr(cr_log(&f), "is in use"), NULL) TH_LOG("%s", cr_log(&f));
+	EXPECT_EQ(sys_restart(child, f.img, RESTART_PIDS, f.logfd), -1);
+	EXPECT_EQ(errno, EINVAL);
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(child), CR_OK);
+	EXPECT_TRUE(cr_no_children());
+	cr_files_fini(&f);
+}
+
+/* A child not reaped yet is refused, with the reason. */
+TEST(zombie_refused)
+{
+	struct cr_files f;
+	pid_t child;
+	int status;
+
+	cr_files_init(&f, "zombie");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		if (!fork())
+			_exit(3);
+		usleep(100000);
+		cr_wait_go(f.go);
+		_exit(wait(&status) > 0 && WEXITSTATUS(status) == 3 ?
+		      CR_OK : CR_BAD);
+	}
+	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0);
+	EXPECT_EQ(sys_checkpoint(child, f.img, 0, f.logfd), -1);
+	EXPECT_EQ(errno, EOPNOTSUPP);
+	EXPECT_NE(strstr(cr_log(&f), "zombie"), NULL) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(child), CR_OK);
+	cr_files_fini(&f);
+}
+
+TEST_HARNESS_MAIN
