@@ -465,6 +465,32 @@ static int cr_serve(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 }
 
 /*
+ * Join the group led by a process of the tree, made after us maybe, or the
+ * root's from outside - which may not be visible here: pgid 0.
+ */
+static int cr_join_group(struct cr_ctx *ctx, struct cr_task_ctx *tc)
+{
+	struct task_struct *g = cr_restored_task(ctx, tc->tt.pgid);
+	struct pid *pgrp;
+	bool joined;
+	pid_t nr;
+	int err;
+
+	if (!g)
+		g = ctx->tasks[0]->task;
+	rcu_read_lock();
+	pgrp = task_pgrp(g);
+	joined = pgrp == task_pgrp(current);
+	nr = pid_vnr(pgrp);
+	rcu_read_unlock();
+	if (joined)
+		return 0;
+	err = nr ? ksys_setpgid(0, nr) : -ESRCH;
+	return err ? cr_err(ctx, err, "pid %d cannot join its process group",
+			    tc->tt.pid) : 0;
+}
+
+/*
  * Last, once the tree is made: the file size limit, the process group,
  * which may be led by a task made after this one, the root, the signal
  * mask and the credentials, which are the restarter's until now, as
@@ -482,15 +508,9 @@ static int cr_commit(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 			return cr_err(ctx, err, "cannot set rlimit %u", RLIMIT_FSIZE);
 	}
 	if (tt->pid == tt->tgid && tt->pgid != tt->pid) {
-		struct task_struct *g = cr_restored_task(ctx, tt->pgid);
-
-		/* Not in the tree: the root's group, from outside. */
-		if (!g)
-			g = ctx->tasks[0]->task;
-		err = ksys_setpgid(0, task_pgrp_vnr(g));
+		err = cr_join_group(ctx, tc);
 		if (err)
-			return cr_err(ctx, err, "pid %d cannot join its process group",
-				      tt->pid);
+			return err;
 	}
 	if (c->root.dentry)
 		set_fs_root(current->fs, &c->root);
