@@ -80,6 +80,24 @@ static const char *cr_task_unsupported(struct task_struct *t)
 	return cr_arch_task_unsupported(t);
 }
 
+/*
+ * A zombie is saved as its exit status, and made again by its parent, to
+ * exit at once: one that is not just that is refused.
+ */
+static const char *cr_zombie_unsupported(struct cr_ctx *ctx,
+					 struct cr_task_ctx *tc)
+{
+	struct task_struct *t = tc->task;
+
+	if (READ_ONCE(t->exit_state) != EXIT_ZOMBIE)
+		return "is being reaped";
+	if (!tc->index)
+		return "is a zombie";
+	if (!thread_group_leader(t) || !thread_group_empty(t))
+		return "is a process that exited, but not all its threads";
+	return NULL;
+}
+
 /* Tasks the LSM marked: all of them are named, and nothing is parked. */
 static int cr_check_marked(struct cr_ctx *ctx)
 {
@@ -90,7 +108,7 @@ static int cr_check_marked(struct cr_ctx *ctx)
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		struct task_struct *t = ctx->tasks[i]->task;
 
-		if (cr_task_reason(t, true, why))
+		if (!t->exit_state && cr_task_reason(t, true, why))
 			err = cr_err(ctx, -EOPNOTSUPP, "pid %d is uncheckpointable: %s",
 				     task_pid_vnr(t), why);
 	}
@@ -112,7 +130,7 @@ static int cr_check_tree(struct cr_ctx *ctx)
 
 		task_lock(t);
 		if (t->exit_state) {
-			why = "is a zombie (not supported)";
+			why = cr_zombie_unsupported(ctx, ctx->tasks[i]);
 		} else if (t->flags & PF_EXITING) {
 			why = "has exited";
 			err = -ESRCH;
@@ -169,6 +187,8 @@ static int cr_check_outside(struct cr_ctx *ctx)
 	if (!users)
 		return -ENOMEM;
 	for (i = 0; i < ctx->nr_tasks; i++) {
+		if (ctx->tasks[i]->tt.flags & CR_TREE_ZOMBIE)
+			continue;
 		users[ctx->tasks[i]->tt.obj[CR_TREE_FILES]]++;
 		users[ctx->tasks[i]->tt.obj[CR_TREE_FS]]++;
 	}
@@ -193,6 +213,23 @@ static int cr_check_outside(struct cr_ctx *ctx)
 	return err;
 }
 
+/* A zombie's status, as wait() would report it; its parent's objects. */
+static int cr_fill_zombie(struct cr_ctx *ctx, struct cr_task_ctx *tc)
+{
+	struct cr_tree_task *tt = &tc->tt;
+	struct task_struct *t = tc->task;
+	struct cr_task_ctx *parent = xa_load(&ctx->pids, tt->ppid);
+
+	if (!parent)
+		return cr_err(ctx, -ESRCH, "pid %d: its parent left", tt->pid);
+	tt->flags = CR_TREE_ZOMBIE;
+	tt->exit_code = (t->signal->flags & SIGNAL_GROUP_EXIT) ?
+			t->signal->group_exit_code : t->exit_code;
+	tt->exit_signal = t->exit_signal;
+	memcpy(tt->obj, parent->tt.obj, sizeof(tt->obj));
+	return 0;
+}
+
 /* The parked tree's ids and objects, and whether restart can rebuild it. */
 static int cr_fill_tree(struct cr_ctx *ctx)
 {
@@ -211,6 +248,10 @@ static int cr_fill_tree(struct cr_ctx *ctx)
 		tt->ppid = same_thread_group(t, root) ? 0 : task_ppid_nr_ns(t, ns);
 		tt->pgid = task_pgrp_vnr(t);
 		tt->sid = task_session_vnr(t);
+		if (t->exit_state) {
+			err = cr_fill_zombie(ctx, tc);
+			continue;
+		}
 		err = cr_obj_ref(ctx, t->mm, CR_OBJ_MM, &tt->obj[CR_TREE_MM]) ?:
 		      cr_obj_ref(ctx, t->files, CR_OBJ_FILES,
 				 &tt->obj[CR_TREE_FILES]) ?:
@@ -327,7 +368,8 @@ static int cr_write_image(struct cr_ctx *ctx)
 		bool last = i + 1 == ctx->nr_tasks ||
 			    ctx->tasks[i + 1]->tt.tgid != ctx->tasks[i]->tt.tgid;
 
-		err = cr_write_task(ctx, ctx->tasks[i], last);
+		if (!(ctx->tasks[i]->tt.flags & CR_TREE_ZOMBIE))
+			err = cr_write_task(ctx, ctx->tasks[i], last);
 	}
 	if (!err)
 		err = cr_check_pipes(ctx) ?: cr_check_shmem(ctx);
@@ -425,7 +467,7 @@ static int cr_collect(struct cr_ctx *ctx, struct task_struct *root,
 			}
 			tc->task = get_task_struct(found[i]);
 			err = xa_insert(&ctx->pids, nr, tc, GFP_KERNEL);
-			*nr_new += found[i] != current;
+			*nr_new += found[i] != current && !found[i]->exit_state;
 		}
 		if (!err) {
 			tc->index = i;
@@ -473,7 +515,7 @@ static int cr_park_new(struct cr_ctx *ctx, unsigned int nr_new)
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		struct cr_task_ctx *tc = ctx->tasks[i];
 
-		if (tc->task == current || tc->park.ctx)
+		if (tc->task == current || tc->park.ctx || tc->task->exit_state)
 			continue;
 		err = cr_park_task(ctx, tc, tc->task);
 		if (err)
@@ -533,7 +575,7 @@ static int cr_check_alive(struct cr_ctx *ctx)
 	for (i = 0; i < ctx->nr_tasks; i++) {
 		struct task_struct *t = ctx->tasks[i]->task;
 
-		if (t != current &&
+		if (t != current && !(ctx->tasks[i]->tt.flags & CR_TREE_ZOMBIE) &&
 		    ((t->flags & PF_EXITING) || fatal_signal_pending(t)))
 			return cr_err(ctx, -ESRCH, "pid %d was killed",
 				      task_pid_vnr(t));

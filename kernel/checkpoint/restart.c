@@ -87,7 +87,7 @@ static int cr_read_tree(struct cr_ctx *ctx)
 		err = cr_read(ctx, &tc->tt, sizeof(tc->tt));
 		if (err)
 			return err;
-		if (tc->tt.pid <= 0 || tc->tt.pad)
+		if (tc->tt.pid <= 0)
 			return cr_err(ctx, -EINVAL, "bad tree record");
 		err = xa_insert(&ctx->pids, tc->tt.pid, tc, GFP_KERNEL);
 		if (err == -EBUSY)
@@ -528,6 +528,15 @@ static int cr_commit(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	return 0;
 }
 
+/* Counted as parked: the restarter sees ->err. */
+static void cr_done_unparked(struct cr_ctx *ctx, struct cr_task_ctx *tc,
+			     int err)
+{
+	tc->err = err;
+	if (atomic_dec_and_test(&ctx->nr_unparked))
+		complete(&ctx->all_parked);
+}
+
 /* The first code a restored task runs; see the comment at the top. */
 static int cr_restore_task_fn(void *arg)
 {
@@ -542,18 +551,24 @@ static int cr_restore_task_fn(void *arg)
 	/* Until the tree is made, no signal may keep a creator from fork. */
 	sigfillset(&all);
 	set_current_blocked(&all);
-	err = cr_restore_session(ctx, tc) ?: cr_restore_task(ctx, tc);
+	err = cr_restore_session(ctx, tc);
+	if (!err && (tc->tt.flags & CR_TREE_ZOMBIE)) {
+		/* Its parent reaps it once released, as it would have. */
+		tc->exit_signal = tc->tt.exit_signal;
+		complete_all(&tc->ready);
+		cr_done_unparked(ctx, tc, 0);
+		cr_ctx_put(ctx);
+		do_exit(tc->tt.exit_code);
+	}
+	if (!err)
+		err = cr_restore_task(ctx, tc);
 	tc->err = err;
 	complete_all(&tc->ready);
 	if (!err) {
 		err = cr_serve(ctx, tc) ?: cr_commit(ctx, tc) ?:
 		      cr_park_task(ctx, tc, current);
-		if (err) {
-			/* Counted as parked: the restarter sees ->err. */
-			tc->err = err;
-			if (atomic_dec_and_test(&ctx->nr_unparked))
-				complete(&ctx->all_parked);
-		}
+		if (err)
+			cr_done_unparked(ctx, tc, err);
 	}
 	if (err)
 		cr_restore_task_fn_failed(ctx, tc);
@@ -604,6 +619,8 @@ static int cr_check_parked(struct cr_ctx *ctx)
 
 		if (tc->err)
 			return tc->err;
+		if (tc->tt.flags & CR_TREE_ZOMBIE)
+			continue;
 		if ((tc->task->flags & PF_EXITING) ||
 		    fatal_signal_pending(tc->task))
 			return cr_err(ctx, -ESRCH, "a restored task was killed");
@@ -653,7 +670,8 @@ long do_restart(struct cr_ctx *ctx, pid_t pid)
 	if (!ret)
 		ret = cr_wait_parked(ctx) ?: cr_check_parked(ctx);
 	for (i = 0; !ret && i < ctx->nr_tasks; i++)
-		ret = cr_arch_restore_thread(ctx, ctx->tasks[i]);
+		if (!(ctx->tasks[i]->tt.flags & CR_TREE_ZOMBIE))
+			ret = cr_arch_restore_thread(ctx, ctx->tasks[i]);
 	if (ret) {
 		cr_abort(ctx);
 		return ret;

@@ -8,6 +8,7 @@
  */
 #include <linux/checkpoint.h>
 #include <linux/cred.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 
@@ -57,17 +58,44 @@ static const char *cr_check_shared(const struct cr_task_ctx *tc, u32 *last)
 	return NULL;
 }
 
+/* A zombie's status, as wait() reports it: an exit, or a signal. */
+static bool cr_exit_code_valid(int code)
+{
+	if (code & 0x7f)
+		return !(code & ~0xff) && (code & 0x7f) <= _NSIG;
+	return !(code & ~0xff00);
+}
+
+static const char *cr_check_zombie(const struct cr_task_ctx *tc)
+{
+	const struct cr_tree_task *tt = &tc->tt;
+	unsigned int i;
+
+	if (!(tt->flags & CR_TREE_ZOMBIE))
+		return tt->exit_code || tt->exit_signal ? "is not a zombie" : NULL;
+	if (!tc->index || !cr_is_process(tt) ||
+	    !cr_exit_code_valid(tt->exit_code) || !valid_signal(tt->exit_signal))
+		return "is a zombie that cannot be";
+	for (i = 0; i < CR_TREE_NR_OBJS; i++)
+		if (cr_own(tc, i))
+			return "is a zombie with objects";
+	return NULL;
+}
+
 /* Find @tc's creator, an earlier task, and check what it inherits. */
 static const char *cr_check_creator(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
 	const struct cr_tree_task *tt = &tc->tt;
 	struct cr_task_ctx *c;
 
+	if (tt->flags & ~CR_TREE_ZOMBIE)
+		return "has unknown flags";
 	if (!tc->index)
 		return cr_is_process(tt) && !tt->ppid ? NULL :
 		       "is the root, and not a process without a parent";
 	c = cr_tree_find(ctx, cr_is_process(tt) ? tt->ppid : tt->tgid);
-	if (!c || c->index >= tc->index || !cr_is_process(&c->tt))
+	if (!c || c->index >= tc->index || !cr_is_process(&c->tt) ||
+	    (c->tt.flags & CR_TREE_ZOMBIE))
 		return "comes before its parent or process";
 	tc->creator = c;
 	if (!cr_is_process(tt)) {
@@ -80,7 +108,8 @@ static const char *cr_check_creator(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 			return "is a thread with memory or handlers of its own";
 		return NULL;
 	}
-	if (!cr_own(tc, CR_TREE_MM) || !cr_own(tc, CR_TREE_SIGHAND))
+	if (!(tt->flags & CR_TREE_ZOMBIE) &&
+	    (!cr_own(tc, CR_TREE_MM) || !cr_own(tc, CR_TREE_SIGHAND)))
 		return "shares its memory or handlers with its parent";
 	if (tt->sid != tt->pid && tt->sid != c->tt.sid)
 		return "is in another session than its parent";
@@ -125,7 +154,7 @@ int cr_check_tree_shape(struct cr_ctx *ctx)
 		struct cr_task_ctx *tc = ctx->tasks[i];
 		const char *why, *what;
 
-		why = cr_check_creator(ctx, tc);
+		why = cr_check_creator(ctx, tc) ?: cr_check_zombie(tc);
 		if (!why) {
 			what = cr_check_shared(tc, &last);
 			if (what)

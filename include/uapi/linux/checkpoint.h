@@ -122,14 +122,23 @@ enum cr_tree_obj {
 	CR_TREE_NR_OBJS
 };
 
+/* cr_tree_task.flags */
+#define CR_TREE_ZOMBIE		(1U << 0)	/* exited, not reaped */
+
+/*
+ * A zombie is a process of one thread, with no records of its own; it
+ * shares every object with its parent.
+ */
 struct cr_tree_task {
 	__s32	pid;
 	__s32	tgid;		/* its process: pid for a process */
 	__s32	ppid;		/* its parent process; 0 for the root */
 	__s32	pgid;
 	__s32	sid;
+	__u32	flags;		/* CR_TREE_* */
 	__u32	obj[CR_TREE_NR_OBJS];	/* by enum cr_tree_obj */
-	__u32	pad;
+	__s32	exit_code;	/* a zombie's status, as wait() reports it */
+	__s32	exit_signal;	/* a zombie's */
 };
 
 struct cr_rlimit {
