@@ -4,6 +4,7 @@
  * kernel and their own state, parents and children with their pids,
  * groups and sessions, and what they share: pipes, memory, an open file.
  */
+#define _GNU_SOURCE
 #include <pthread.h>
 #include <poll.h>
 #include <time.h>
@@ -452,31 +453,209 @@ TEST(pid_in_use)
 	cr_files_fini(&f);
 }
 
-/* A child not reaped yet is refused, with the reason. */
-TEST(zombie_refused)
+/*
+ * Children not reaped yet come back as zombies, with their pids and exit
+ * statuses, for their parent to reap. A zombie alone is refused.
+ */
+TEST(zombies_come_back)
 {
 	struct cr_files f;
-	pid_t child;
+	pid_t child, restored;
 	int status;
 
+	cr_be_subreaper();
 	cr_files_init(&f, "zombie");
 	child = fork();
 	ASSERT_GE(child, 0);
 	if (!child) {
+		pid_t a, b;
+
 		cr_child_init();
-		if (!fork())
+		a = fork();
+		if (!a)
 			_exit(3);
-		usleep(100000);
+		b = fork();
+		if (!b) {
+			signal(SIGTERM, SIG_DFL);
+			raise(SIGTERM);
+			_exit(4);
+		}
+		usleep(200000);
 		cr_wait_go(f.go);
-		_exit(wait(&status) > 0 && WEXITSTATUS(status) == 3 ?
-		      CR_OK : CR_BAD);
+		if (waitpid(a, &status, 0) != a || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 3)
+			_exit(1);
+		if (waitpid(b, &status, 0) != b || !WIFSIGNALED(status) ||
+		    WTERMSIG(status) != SIGTERM)
+			_exit(2);
+		_exit(CR_OK);
 	}
 	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0);
+	restored = cr_checkpoint_restart_tree(&f, child, RESTART_PIDS);
+	ASSERT_EQ(restored, child) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(restored), CR_OK);
+
+	child = fork();
+	if (!child)
+		_exit(0);
+	usleep(100000);
 	EXPECT_EQ(sys_checkpoint(child, f.img, 0, f.logfd), -1);
 	EXPECT_EQ(errno, EOPNOTSUPP);
-	EXPECT_NE(strstr(cr_log(&f), "zombie"), NULL) TH_LOG("%s", cr_log(&f));
-	cr_go(f.go);
-	EXPECT_EQ(cr_wait_exit(child), CR_OK);
+	EXPECT_NE(strstr(cr_log(&f), "is a zombie"), NULL) TH_LOG("%s", cr_log(&f));
+	EXPECT_EQ(waitpid(child, NULL, 0), child);
+	cr_files_fini(&f);
+}
+
+/*
+ * A work queue: a producer and three consumers of a bounded queue, under a
+ * mutex and two condvars. The total is the same whichever consumer takes
+ * which item.
+ */
+#define ITEMS		60000
+#define QLEN		16
+#define CONSUMERS	3
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t nonempty, nonfull;
+	unsigned long long q[QLEN];
+	unsigned int head, tail, done;
+	unsigned long long sum[CONSUMERS];
+	unsigned int taken[CONSUMERS];
+} wq = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.nonempty = PTHREAD_COND_INITIALIZER,
+	.nonfull = PTHREAD_COND_INITIALIZER,
+};
+
+static void *producer(void *arg)
+{
+	unsigned long long x = 88172645463325252ULL;
+	unsigned int i;
+
+	for (i = 0; i < ITEMS; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		pthread_mutex_lock(&wq.lock);
+		while (wq.tail - wq.head == QLEN)
+			pthread_cond_wait(&wq.nonfull, &wq.lock);
+		wq.q[wq.tail++ % QLEN] = x;
+		pthread_cond_signal(&wq.nonempty);
+		pthread_mutex_unlock(&wq.lock);
+	}
+	pthread_mutex_lock(&wq.lock);
+	wq.done = 1;
+	pthread_cond_broadcast(&wq.nonempty);
+	pthread_mutex_unlock(&wq.lock);
+	return NULL;
+}
+
+static void *consumer(void *arg)
+{
+	long c = (long)arg;
+
+	pthread_mutex_lock(&wq.lock);
+	for (;;) {
+		while (wq.head == wq.tail && !wq.done)
+			pthread_cond_wait(&wq.nonempty, &wq.lock);
+		if (wq.head == wq.tail)
+			break;
+		wq.sum[c] += wq.q[wq.head++ % QLEN] % 1000003;
+		wq.taken[c]++;
+		pthread_cond_signal(&wq.nonfull);
+	}
+	pthread_mutex_unlock(&wq.lock);
+	return NULL;
+}
+
+static int work_queue(const char *out)
+{
+	unsigned long long total = 0;
+	unsigned int taken = 0;
+	pthread_t p, c[CONSUMERS];
+	long i;
+	FILE *f;
+
+	pthread_create(&p, NULL, producer, NULL);
+	for (i = 0; i < CONSUMERS; i++)
+		pthread_create(&c[i], NULL, consumer, (void *)i);
+	pthread_join(p, NULL);
+	for (i = 0; i < CONSUMERS; i++) {
+		pthread_join(c[i], NULL);
+		/* Which consumer took what depends on scheduling; not the sum. */
+		taken += wq.taken[i];
+		total += wq.sum[i];
+	}
+	f = fopen(out, "w");
+	if (!f)
+		return 1;
+	fprintf(f, "items %u taken %u sum %llu\n", wq.tail, taken, total);
+	return fclose(f) ? 1 : 0;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = read(fd, buf, len - 1);
+
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/*
+ * The work queue, uninterrupted, and checkpointed and restarted three
+ * times at random moments, with its tids: the same output.
+ */
+TEST(work_queue_gives_the_same_result)
+{
+	char out[64], expect[256], got[256];
+	unsigned int seed = now_ms();
+	struct cr_files f;
+	long t0, step;
+	pid_t pid;
+	int i;
+
+	cr_be_subreaper();
+	cr_files_init(&f, "wq");
+	snprintf(out, sizeof(out), "/tmp/cr-wq-%d.out", getpid());
+	t0 = now_ms();
+	pid = fork();
+	if (!pid) {
+		cr_child_init();
+		_exit(work_queue(out));
+	}
+	ASSERT_EQ(cr_wait_exit(pid), 0);
+	step = (now_ms() - t0) / 8;
+	slurp(out, expect, sizeof(expect));
+	unlink(out);
+
+	srand(seed);
+	pid = fork();
+	if (!pid) {
+		cr_child_init();
+		_exit(work_queue(out));
+	}
+	for (i = 0; i < 3; i++) {
+		usleep((step / 2 + (step ? rand() % step : 0)) * 1000);
+		pid = cr_checkpoint_restart_tree(&f, pid, RESTART_PIDS);
+		ASSERT_GT(pid, 0) TH_LOG("c/r %d (seed %u): %s", i, seed,
+					 cr_log(&f));
+	}
+	ASSERT_EQ(cr_wait_exit(pid), 0);
+	slurp(out, got, sizeof(got));
+	EXPECT_STREQ(expect, got);
+	EXPECT_NE(strstr(got, "items 60000 taken 60000"), NULL);
+	unlink(out);
 	cr_files_fini(&f);
 }
 
