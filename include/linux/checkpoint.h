@@ -201,6 +201,7 @@ void cr_release_parked(struct cr_ctx *ctx);
 
 /* kernel/checkpoint/tree.c */
 int cr_check_tree_shape(struct cr_ctx *ctx);
+bool cr_last_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc);
 struct cr_task_ctx *cr_task_ctx_alloc(struct cr_ctx *ctx);
 void cr_task_ctx_free_all(struct cr_ctx *ctx);
 

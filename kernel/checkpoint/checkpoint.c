@@ -304,7 +304,7 @@ static void cr_fill_creds(struct cr_creds *c, const struct cred *cred)
  * its thread state, and after the last thread of a process, the process's
  * signal state.
  */
-static int cr_write_task(struct cr_ctx *ctx, struct cr_task_ctx *tc, bool last)
+static int cr_write_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
 	struct task_struct *t = tc->task;
 	const struct cred *cred = get_task_cred(t);
@@ -348,7 +348,7 @@ static int cr_write_task(struct cr_ctx *ctx, struct cr_task_ctx *tc, bool last)
 	if (!err && cr_own(tc, CR_TREE_SIGHAND))
 		err = cr_write_sighand(ctx, t, obj[CR_TREE_SIGHAND]);
 	err = err ?: cr_write_thread(ctx, t);
-	if (!err && last)
+	if (!err && cr_last_thread(ctx, tc))
 		err = cr_write_signal(ctx, t);
 out:
 	kfree(groups);
@@ -364,13 +364,9 @@ static int cr_write_image(struct cr_ctx *ctx)
 	int err;
 
 	err = cr_write_header(ctx) ?: cr_write_tree(ctx);
-	for (i = 0; !err && i < ctx->nr_tasks; i++) {
-		bool last = i + 1 == ctx->nr_tasks ||
-			    ctx->tasks[i + 1]->tt.tgid != ctx->tasks[i]->tt.tgid;
-
+	for (i = 0; !err && i < ctx->nr_tasks; i++)
 		if (!(ctx->tasks[i]->tt.flags & CR_TREE_ZOMBIE))
-			err = cr_write_task(ctx, ctx->tasks[i], last);
-	}
+			err = cr_write_task(ctx, ctx->tasks[i]);
 	if (!err)
 		err = cr_check_pipes(ctx) ?: cr_check_shmem(ctx);
 	if (err)

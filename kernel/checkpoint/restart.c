@@ -283,13 +283,6 @@ static int cr_restore_rlimits(struct cr_ctx *ctx, struct cr_task_ctx *tc,
 	return 0;
 }
 
-/* Is @tc the last task of its process, which reads the CR_SIGNAL? */
-static bool cr_last_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc)
-{
-	return tc->index + 1 == ctx->nr_tasks ||
-	       ctx->tasks[tc->index + 1]->tt.tgid != tc->tt.tgid;
-}
-
 /*
  * Read and rebuild one task, in its own context: the objects it does not
  * share with its creator, its thread state, and after the last thread of

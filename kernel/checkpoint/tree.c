@@ -187,6 +187,13 @@ void cr_task_ctx_free_all(struct cr_ctx *ctx)
 	kvfree(ctx->tasks);
 }
 
+/* Is @tc the last thread of its process, whose records end with CR_SIGNAL? */
+bool cr_last_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc)
+{
+	return tc->index + 1 == ctx->nr_tasks ||
+	       ctx->tasks[tc->index + 1]->tt.tgid != tc->tt.tgid;
+}
+
 /* restart: the task made for the image's @pid, if it is made yet. */
 struct task_struct *cr_restored_task(struct cr_ctx *ctx, pid_t pid)
 {

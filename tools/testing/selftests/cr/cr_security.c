@@ -7,6 +7,7 @@
  * the target running.
  */
 #include <grp.h>
+#include <pthread.h>
 #include <time.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -297,6 +298,43 @@ static pid_t rich_waiter(struct cr_files *f)
 	return child;
 }
 
+static void *pauser(void *arg)
+{
+	pause();
+	return NULL;
+}
+
+/*
+ * A tree: a waiter with a second thread, a zombie child, and a child that
+ * leads its own group and waits on a pipe from its parent.
+ */
+static pid_t tree_waiter(struct cr_files *f)
+{
+	pid_t child = fork();
+
+	if (!child) {
+		pthread_t t;
+		char c;
+		int p[2];
+
+		cr_child_init();
+		if (pipe(p) || pthread_create(&t, NULL, pauser, NULL))
+			_exit(2);
+		if (!fork())
+			_exit(3);
+		if (!fork()) {
+			close(p[1]);
+			setpgid(0, 0);
+			_exit(read(p[0], &c, 1));
+		}
+		usleep(100000);
+		cr_wait_go(f->go);
+		_exit(CR_OK);
+	}
+	cr_wait_ready(f->go);
+	return child;
+}
+
 static ssize_t image_of(struct cr_files *f, pid_t (*make)(struct cr_files *),
 			char **image)
 {
@@ -345,6 +383,10 @@ FIXTURE_VARIANT_ADD(image, plain) {
 
 FIXTURE_VARIANT_ADD(image, rich) {
 	.make = rich_waiter,
+};
+
+FIXTURE_VARIANT_ADD(image, tree) {
+	.make = tree_waiter,
 };
 
 FIXTURE_SETUP(image)

@@ -114,7 +114,7 @@ static void *worker(void *arg)
 }
 
 /* A process of NTHREADS + 1 threads; its exit status tells what differed. */
-static int threads_child(const char *go)
+static int threads_child(const char *go, const char *file)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = 44 };
 	pthread_t t[NTHREADS];
@@ -153,59 +153,6 @@ static int threads_child(const char *go)
 	if (same_pids && getpid() != pid)
 		bad |= 64;
 	return bad;
-}
-
-FIXTURE(threads) {
-	struct cr_files f;
-};
-
-FIXTURE_VARIANT(threads) {
-	unsigned long flags;
-};
-
-FIXTURE_VARIANT_ADD(threads, new_tids) {
-	.flags = 0,
-};
-
-FIXTURE_VARIANT_ADD(threads, same_tids) {
-	.flags = RESTART_PIDS,
-};
-
-FIXTURE_SETUP(threads)
-{
-	cr_files_init(&self->f, "threads");
-}
-
-FIXTURE_TEARDOWN(threads)
-{
-	cr_files_fini(&self->f);
-}
-
-/*
- * Threads asleep in a futex (condvar), nanosleep, read, poll and
- * epoll_wait go on, each with its own TLS, name, signal mask and
- * sigaltstack, and with RESTART_PIDS its own tid.
- */
-TEST_F(threads, keep_their_state)
-{
-	pid_t child, restored;
-	int status;
-
-	cr_be_subreaper();
-	same_pids = variant->flags & RESTART_PIDS;
-	child = fork();
-	ASSERT_GE(child, 0);
-	if (!child) {
-		cr_child_init();
-		_exit(threads_child(self->f.go));
-	}
-	ASSERT_EQ(cr_wait_child_ready(self->f.go, child, &status), 0);
-	restored = cr_checkpoint_restart_tree(&self->f, child, variant->flags);
-	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&self->f));
-	if (same_pids)
-		EXPECT_EQ(restored, child);
-	cr_go(self->f.go);
-	EXPECT_EQ(cr_wait_exit(restored), 0) TH_LOG("%s", cr_notes());
 }
 
 /*
@@ -362,34 +309,72 @@ static int tree_root(const char *go, const char *file)
 	return bad ? 1 : 0;
 }
 
-FIXTURE(tree) {
+FIXTURE(pids) {
 	struct cr_files f;
 	char file[64];
 };
 
-FIXTURE_VARIANT(tree) {
+FIXTURE_VARIANT(pids) {
 	unsigned long flags;
 };
 
-FIXTURE_VARIANT_ADD(tree, new_pids) {
+FIXTURE_VARIANT_ADD(pids, new) {
 	.flags = 0,
 };
 
-FIXTURE_VARIANT_ADD(tree, same_pids) {
+FIXTURE_VARIANT_ADD(pids, same) {
 	.flags = RESTART_PIDS,
 };
 
-FIXTURE_SETUP(tree)
+FIXTURE_SETUP(pids)
 {
-	cr_files_init(&self->f, "tree");
-	snprintf(self->file, sizeof(self->file), "/tmp/cr-tree-%d.out",
+	cr_files_init(&self->f, "pids");
+	snprintf(self->file, sizeof(self->file), "/tmp/cr-pids-%d.out",
 		 getpid());
 }
 
-FIXTURE_TEARDOWN(tree)
+FIXTURE_TEARDOWN(pids)
 {
 	unlink(self->file);
 	cr_files_fini(&self->f);
+}
+
+/*
+ * Run @fn in a child, checkpoint and restart its tree with @flags, let it
+ * go: it must exit with 0.
+ */
+static void restart_and_check(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(pids) *self, unsigned long flags,
+			      int (*fn)(const char *go, const char *file))
+{
+	pid_t child, restored;
+	int status;
+
+	cr_be_subreaper();
+	same_pids = flags & RESTART_PIDS;
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		_exit(fn(self->f.go, self->file));
+	}
+	ASSERT_EQ(cr_wait_child_ready(self->f.go, child, &status), 0);
+	restored = cr_checkpoint_restart_tree(&self->f, child, flags);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&self->f));
+	if (same_pids)
+		EXPECT_EQ(restored, child);
+	cr_go(self->f.go);
+	EXPECT_EQ(cr_wait_exit(restored), 0) TH_LOG("%s", cr_notes());
+}
+
+/*
+ * Threads asleep in a futex (condvar), nanosleep, read, poll and
+ * epoll_wait go on, each with its own TLS, name, signal mask and
+ * sigaltstack, and with RESTART_PIDS its own tid.
+ */
+TEST_F(pids, threads_keep_their_state)
+{
+	restart_and_check(_metadata, self, variant->flags, threads_child);
 }
 
 /*
@@ -397,26 +382,12 @@ FIXTURE_TEARDOWN(tree)
  * flight in pipes between processes, a page they share, private pages
  * that stay private, one file offset for two processes.
  */
-TEST_F(tree, comes_back_whole)
+TEST_F(pids, tree_comes_back_whole)
 {
 	char buf[8] = "";
-	pid_t child, restored;
-	int status, fd;
+	int fd;
 
-	cr_be_subreaper();
-	same_pids = variant->flags & RESTART_PIDS;
-	child = fork();
-	ASSERT_GE(child, 0);
-	if (!child) {
-		cr_child_init();
-		_exit(tree_root(self->f.go, self->file));
-	}
-	ASSERT_EQ(cr_wait_child_ready(self->f.go, child, &status), 0);
-	restored = cr_checkpoint_restart_tree(&self->f, child, variant->flags);
-	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&self->f));
-	cr_go(self->f.go);
-	EXPECT_EQ(cr_wait_exit(restored), 0) TH_LOG("%s", cr_notes());
-
+	restart_and_check(_metadata, self, variant->flags, tree_root);
 	fd = open(self->file, O_RDONLY);
 	ASSERT_EQ(read(fd, buf, sizeof(buf)), 3);
 	EXPECT_STREQ(buf, "ABC");
