@@ -213,6 +213,28 @@ static int cr_check_outside(struct cr_ctx *ctx)
 	return err;
 }
 
+/*
+ * A session led from the tree would come back without its controlling
+ * terminal: refuse it. One from outside is the restarter's, with its own.
+ */
+static int cr_check_ctty(struct cr_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct cr_task_ctx *tc = ctx->tasks[i];
+
+		if (tc->tt.flags & CR_TREE_ZOMBIE ||
+		    !xa_load(&ctx->pids, tc->tt.sid) ||
+		    !READ_ONCE(tc->task->signal->tty))
+			continue;
+		return cr_err(ctx, -EOPNOTSUPP,
+			      "pid %d has a controlling terminal (not supported)",
+			      tc->tt.pid);
+	}
+	return 0;
+}
+
 /* A zombie's status, as wait() would report it; its parent's objects. */
 static int cr_fill_zombie(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
@@ -259,7 +281,8 @@ static int cr_fill_tree(struct cr_ctx *ctx)
 		      cr_obj_ref(ctx, rcu_access_pointer(t->sighand),
 				 CR_OBJ_SIGHAND, &tt->obj[CR_TREE_SIGHAND]);
 	}
-	return err ?: cr_check_tree_shape(ctx) ?: cr_check_outside(ctx);
+	return err ?: cr_check_tree_shape(ctx) ?: cr_check_outside(ctx) ?:
+	       cr_check_ctty(ctx);
 }
 
 static int cr_write_tree(struct cr_ctx *ctx)

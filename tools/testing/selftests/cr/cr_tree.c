@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <time.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include "../kselftest_harness.h"
 #include "cr_util.h"
 
@@ -475,6 +476,44 @@ TEST(zombies_come_back)
 	EXPECT_EQ(errno, EOPNOTSUPP);
 	EXPECT_NE(strstr(cr_log(&f), "is a zombie"), NULL) TH_LOG("%s", cr_log(&f));
 	EXPECT_EQ(waitpid(child, NULL, 0), child);
+	cr_files_fini(&f);
+}
+
+/*
+ * A session led from the tree that has a controlling terminal is refused:
+ * it would come back without it. The terminal is the guest's console.
+ */
+TEST(controlling_terminal_refused)
+{
+	struct cr_files f;
+	pid_t child;
+	int status;
+
+	if (access("/dev/ttyS0", R_OK))
+		SKIP(return, "no /dev/ttyS0");
+	cr_files_init(&f, "ctty");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		int fd;
+
+		cr_child_init();
+		setsid();
+		fd = open("/dev/ttyS0", O_RDONLY | O_NONBLOCK);
+		if (fd < 0 || ioctl(fd, TIOCSCTTY, 0))
+			_exit(2);
+		close(fd);
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0)
+		TH_LOG("child: %d", WEXITSTATUS(status));
+	EXPECT_EQ(sys_checkpoint(child, f.img, 0, f.logfd), -1);
+	EXPECT_EQ(errno, EOPNOTSUPP);
+	EXPECT_NE(strstr(cr_log(&f), "controlling terminal"), NULL)
+		TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(child), CR_OK);
 	cr_files_fini(&f);
 }
 
