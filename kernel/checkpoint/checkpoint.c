@@ -441,7 +441,11 @@ static int cr_find_tree(struct task_struct *root, struct task_struct **found)
 		}
 	}
 	read_unlock(&tasklist_lock);
-	return ok ? n : -E2BIG;
+	if (ok)
+		return n;
+	for (i = 0; i < n; i++)
+		put_task_struct(found[i]);
+	return -E2BIG;
 }
 
 /*
@@ -477,7 +481,7 @@ static int cr_collect(struct cr_ctx *ctx, struct task_struct *root,
 		if (tc && tc->task == found[i]) {
 			old++;
 		} else if (tc) {
-			err = -ESRCH;
+			err = cr_err(ctx, -ESRCH, "a task of the tree exited");
 		} else {
 			tc = cr_task_ctx_alloc(ctx);
 			if (!tc) {
