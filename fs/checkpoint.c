@@ -715,6 +715,8 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 		return cr_write_epoll(ctx, t, file, objref);
 	if (inode->i_sb->s_magic == ANON_INODE_FS_MAGIC)
 		return cr_write_anon(ctx, t, file, objref);
+	if (S_ISSOCK(inode->i_mode))
+		return cr_write_unix(ctx, t, file, objref);
 
 	buf = __getname();
 	if (!buf)

@@ -89,6 +89,7 @@ enum cr_obj_type {
 	CR_OBJ_PIPE,
 	CR_OBJ_INODE,		/* checkpoint: a deleted file's, met once */
 	CR_OBJ_SHMEM,		/* its inode; at restart, a file made for it */
+	CR_OBJ_SOCK,		/* checkpoint: a socket met before its file */
 };
 
 struct cr_ctx {
@@ -111,6 +112,7 @@ struct cr_ctx {
 	bool			in_task;	/* restart: objects may come */
 	struct list_head	pipes;		/* checkpoint: their ends */
 	struct list_head	shmems;		/* checkpoint: their VMAs */
+	struct list_head	unix_peers;	/* checkpoint: sockets' peers */
 
 	/* The tree, in image order; by pid (the image's, at restart). */
 	struct cr_task_ctx	**tasks;
@@ -121,6 +123,7 @@ struct cr_ctx {
 	/* restart: a creator makes the task ->spawn, until ->spawn_done. */
 	wait_queue_head_t	spawn_wq;
 	struct cr_task_ctx	*spawn;
+	struct cr_task_ctx	*reader;	/* whose records are read */
 	bool			spawn_done;
 	bool			aborted;
 	pid_t			root_pid;	/* the pid restart() asks for */
@@ -188,6 +191,8 @@ static inline int cr_prctl_get_checkpointable(unsigned long arg2,
 u32 cr_obj_lookup(struct cr_ctx *ctx, void *ptr);
 int cr_obj_add(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
 	       u32 *objref);
+int cr_obj_add_as(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
+		  u32 objref);
 int cr_obj_insert(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type,
 		  void *ptr);
 void *cr_obj_find(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type);
@@ -216,6 +221,7 @@ int cr_write_thread(struct cr_ctx *ctx, struct task_struct *t);
 int cr_restore_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc);
 int cr_write_signal(struct cr_ctx *ctx, struct task_struct *t);
 struct task_struct *cr_restored_task(struct cr_ctx *ctx, pid_t pid);
+struct cr_task_ctx *cr_tree_find(struct cr_ctx *ctx, pid_t pid);
 int cr_restore_signal(struct cr_ctx *ctx);
 bool cr_sched_policy_supported(unsigned int policy);
 
@@ -235,6 +241,13 @@ int cr_check_mapped_file(struct cr_ctx *ctx, struct task_struct *t,
 int cr_check_pipes(struct cr_ctx *ctx);
 void cr_release_pipes(struct cr_ctx *ctx);
 void cr_put_pipe_ends(void *ends);
+
+/* kernel/checkpoint/unix.c */
+int cr_write_unix(struct cr_ctx *ctx, struct task_struct *t,
+		  struct file *file, u32 *objref);
+int cr_restore_unix(struct cr_ctx *ctx, const struct cr_hdr *hdr);
+int cr_check_unix(struct cr_ctx *ctx);
+void cr_release_unix(struct cr_ctx *ctx);
 
 /* mm/checkpoint.c */
 int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref);

@@ -391,7 +391,8 @@ static int cr_write_image(struct cr_ctx *ctx)
 		if (!(ctx->tasks[i]->tt.flags & CR_TREE_ZOMBIE))
 			err = cr_write_task(ctx, ctx->tasks[i]);
 	if (!err)
-		err = cr_check_pipes(ctx) ?: cr_check_shmem(ctx);
+		err = cr_check_pipes(ctx) ?: cr_check_shmem(ctx) ?:
+		      cr_check_unix(ctx);
 	if (err)
 		return err;
 	trailer.csum = ctx->csum;

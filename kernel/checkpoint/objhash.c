@@ -45,9 +45,9 @@ u32 cr_obj_lookup(struct cr_ctx *ctx, void *ptr)
 	return 0;
 }
 
-/* checkpoint: give @ptr the next objref. */
-int cr_obj_add(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
-	       u32 *objref)
+/* checkpoint: give @ptr @objref. */
+static int cr_obj_hash(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
+		       u32 objref)
 {
 	struct cr_obj *obj = kzalloc(sizeof(*obj), GFP_KERNEL);
 
@@ -57,10 +57,30 @@ int cr_obj_add(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
 		get_file(ptr);
 	obj->ptr = ptr;
 	obj->type = type;
-	obj->objref = ++ctx->last_objref;
+	obj->objref = objref;
 	hash_add(ctx->obj_hash, &obj->hash, (unsigned long)ptr);
-	*objref = obj->objref;
 	return 0;
+}
+
+/* checkpoint: give @ptr the next objref. */
+int cr_obj_add(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
+	       u32 *objref)
+{
+	int err = cr_obj_hash(ctx, ptr, type, ctx->last_objref + 1);
+
+	if (!err)
+		*objref = ++ctx->last_objref;
+	return err;
+}
+
+/*
+ * checkpoint: give @ptr an objref given ahead - to a socket's peer, met
+ * with the socket, before its file is.
+ */
+int cr_obj_add_as(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
+		  u32 objref)
+{
+	return cr_obj_hash(ctx, ptr, type, objref);
 }
 
 /*

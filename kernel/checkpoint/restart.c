@@ -589,6 +589,7 @@ static int cr_read_trailer(struct cr_ctx *ctx)
 static int cr_make_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
 	ctx->in_task = true;
+	ctx->reader = tc;
 	tc->ctx = ctx;
 	if (tc->creator) {
 		WRITE_ONCE(ctx->spawn, tc);

@@ -7,7 +7,7 @@
  *
  *  - CR_SUPPORTED: saved and restored;
  *  - CR_NOT_YET: refused by checkpoint() while a task holds one, but planned,
- *    and common enough (terminals, AF_UNIX sockets, inotify)
+ *    and common enough (terminals, inotify)
  *    that marking every task that ever made one would make most tasks
  *    uncheckpointable before their support lands;
  *  - CR_UNSUPPORTED: refused, and the task that creates one is marked
@@ -113,7 +113,7 @@ static void cr_describe_socket(const struct socket *sock, char *buf)
 static enum cr_support cr_socket_support(const struct socket *sock)
 {
 	if (sock->sk && sock->sk->sk_family == AF_UNIX)
-		return CR_NOT_YET;
+		return CR_SUPPORTED;	/* the walker refuses bound ones */
 	return CR_UNSUPPORTED;
 }
 

@@ -49,6 +49,7 @@ static struct cr_ctx *cr_ctx_alloc(int fd, int logfd, unsigned long flags,
 	init_waitqueue_head(&ctx->spawn_wq);
 	INIT_LIST_HEAD(&ctx->pipes);
 	INIT_LIST_HEAD(&ctx->shmems);
+	INIT_LIST_HEAD(&ctx->unix_peers);
 	init_completion(&ctx->all_parked);
 	init_waitqueue_head(&ctx->park_wq);
 
@@ -87,6 +88,7 @@ static void cr_ctx_free(struct kref *ref)
 	cr_obj_release_all(ctx);
 	cr_release_pipes(ctx);
 	cr_release_shmem(ctx);
+	cr_release_unix(ctx);
 	cr_task_ctx_free_all(ctx);
 	if (ctx->file)
 		fput(ctx->file);
@@ -224,8 +226,8 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 }
 
 /*
- * The next record header. Objects (CR_FILE, CR_PIPE, CR_SHMEM, and the
- * anon-inode files CR_EVENTFD, CR_SIGNALFD, CR_TIMERFD, CR_EPOLL) may stand
+ * The next record header. Objects (CR_FILE, CR_PIPE, CR_SHMEM, CR_UNIX_PAIR
+ * and the anon-inode files CR_EVENTFD, CR_SIGNALFD, CR_TIMERFD, CR_EPOLL) may stand
  * before any record that refers to them; they are restored here and
  * skipped.
  */
@@ -258,6 +260,8 @@ int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 			err = cr_restore_epoll(ctx, hdr);
 		else if (hdr->type == CR_SHMEM)
 			err = cr_restore_shmem(ctx, hdr);
+		else if (hdr->type == CR_UNIX_PAIR)
+			err = cr_restore_unix(ctx, hdr);
 		else
 			return 0;
 		if (err)

@@ -24,7 +24,8 @@ struct cr_task_ctx *cr_task_ctx_alloc(struct cr_ctx *ctx)
 	return tc;
 }
 
-static struct cr_task_ctx *cr_tree_find(struct cr_ctx *ctx, pid_t pid)
+/* The task of the tree with @pid, as the image has it. */
+struct cr_task_ctx *cr_tree_find(struct cr_ctx *ctx, pid_t pid)
 {
 	return pid > 0 ? xa_load(&ctx->pids, pid) : NULL;
 }

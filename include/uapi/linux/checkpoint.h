@@ -55,6 +55,7 @@ enum cr_type {
 	CR_TIMERFD,		/* struct cr_timerfd */
 	CR_EPOLL,		/* struct cr_epoll, cr_epoll_item[nr_items] */
 	CR_SHMEM,		/* struct cr_shmem, name, then its CR_PAGES */
+	CR_UNIX_PAIR,		/* struct cr_unix_pair, queued messages */
 	CR_DATA,		/* bytes of a deleted file, after its CR_FILE */
 	CR_FDTABLE,		/* struct cr_fdtable, cr_fd[], cr_lock[] */
 	CR_FS,			/* struct cr_fs, path of cwd */
@@ -292,6 +293,34 @@ struct cr_epoll_item {
 	__u32	events;		/* EPOLL* */
 	__u32	pad;
 	__u64	data;
+};
+
+#define CR_UNIX_DATA_MAX	(4U << 20)	/* most bytes queued in a pair */
+#define CR_UNIX_MSGS_MAX	4096		/* most messages queued to one end */
+
+/* One socket of a socketpair(AF_UNIX), and what it has to read. */
+struct cr_unix_end {
+	__u32	objref;		/* of its file */
+	__u32	flags;		/* O_* flags: O_RDWR, O_NONBLOCK */
+	__u32	shutdown;	/* 1: no more reading, 2: no more sending */
+	__u32	sndbuf;		/* SO_SNDBUF, if set; 0: the default */
+	__u32	rcvbuf;		/* SO_RCVBUF, if set; 0: the default */
+	__s32	peer_pid;	/* SO_PEERCRED pid: a process of the tree */
+	__u32	nr_msgs;	/* messages queued to it, after the pair */
+	__u32	nr_bytes;	/* their bytes */
+};
+
+/*
+ * A socketpair(AF_UNIX), with both of its files, met at the first of
+ * them. The messages queued to end[0], then those queued to end[1],
+ * follow: each a __u32 length and its bytes. A stream's partly read
+ * message is its unread part. SO_PEERCRED is the credentials of its
+ * peer_pid's process, whose euid and egid it must have.
+ */
+struct cr_unix_pair {
+	__u32	type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	__u32	pad;
+	struct cr_unix_end end[2];
 };
 
 #define CR_FD_CLOEXEC		(1U << 0)

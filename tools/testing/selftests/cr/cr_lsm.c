@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/sysmacros.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -121,6 +122,19 @@ static int make_socketpair(void)
 	int s[2];
 
 	return socketpair(AF_UNIX, SOCK_STREAM, 0, s) ? -1 : s[0];
+}
+
+/* A socket with an abstract address: nothing left behind. */
+static int make_bound_unix(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1, "cr-lsm-%d",
+		 getpid());
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)))
+		return -1;
+	return fd;
 }
 
 static int make_eventfd(void)
@@ -246,9 +260,13 @@ FIXTURE_VARIANT_ADD(kind, pipe) {
 	.make = make_pipe, .kind = SUPPORTED,
 };
 
-FIXTURE_VARIANT_ADD(kind, unix_socket) {
-	.make = make_socketpair, .kind = NOT_YET,
-	.reason = "socket(AF_UNIX, SOCK_STREAM)",
+FIXTURE_VARIANT_ADD(kind, unix_socketpair) {
+	.make = make_socketpair, .kind = SUPPORTED,
+};
+
+FIXTURE_VARIANT_ADD(kind, bound_unix_socket) {
+	.make = make_bound_unix, .kind = NOT_YET,
+	.reason = "a bound AF_UNIX socket",
 };
 
 FIXTURE_VARIANT_ADD(kind, eventfd) {

@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -251,7 +252,8 @@ TEST(restart_cannot_give_capabilities_the_caller_lacks)
  * A waiter that holds a bit of every kind of object the image has records
  * for: a deleted file with a flock() lock on it, a memfd and shared
  * memory, a pipe with a byte in it, an epoll file over the pipe, an
- * eventfd and a timerfd, a signalfd, a pending signal, a POSIX timer.
+ * eventfd and a timerfd, a signalfd, a pending signal, a POSIX timer, a
+ * socketpair() with bytes queued both ways.
  */
 static pid_t rich_waiter(struct cr_files *f)
 {
@@ -260,7 +262,7 @@ static pid_t rich_waiter(struct cr_files *f)
 	if (!child) {
 		struct itimerspec its = { .it_value.tv_sec = 100 };
 		struct epoll_event ev = { .events = EPOLLIN };
-		int p[2], fd, ep, memfd, efd, tfd;
+		int p[2], sv[2], fd, ep, memfd, efd, tfd;
 		char path[64], *shm;
 		timer_t timer;
 		sigset_t set;
@@ -288,7 +290,9 @@ static pid_t rich_waiter(struct cr_files *f)
 		    epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev) ||
 		    signalfd(-1, &set, 0) < 0 || raise(SIGUSR1) ||
 		    timer_create(CLOCK_MONOTONIC, NULL, &timer) ||
-		    timer_settime(timer, 0, &its, NULL))
+		    timer_settime(timer, 0, &its, NULL) ||
+		    socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ||
+		    write(sv[0], "unix", 4) != 4 || write(sv[1], "pair", 4) != 4)
 			_exit(2);
 		strcpy(shm, "shared");
 		cr_wait_go(f->go);
