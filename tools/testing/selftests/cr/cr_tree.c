@@ -605,68 +605,16 @@ static int work_queue(const char *out)
 	return fclose(f) ? 1 : 0;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
-
-static void slurp(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n = read(fd, buf, len - 1);
-
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-}
-
 /*
  * The work queue, uninterrupted, and checkpointed and restarted three
  * times at random moments, with its tids: the same output.
  */
 TEST(work_queue_gives_the_same_result)
 {
-	char out[64], expect[256], got[256];
-	unsigned int seed = now_ms();
-	struct cr_files f;
-	long t0, step;
-	pid_t pid;
-	int i;
+	char got[256];
 
-	cr_be_subreaper();
-	cr_files_init(&f, "wq");
-	snprintf(out, sizeof(out), "/tmp/cr-wq-%d.out", getpid());
-	t0 = now_ms();
-	pid = fork();
-	if (!pid) {
-		cr_child_init();
-		_exit(work_queue(out));
-	}
-	ASSERT_EQ(cr_wait_exit(pid), 0);
-	step = (now_ms() - t0) / 8;
-	slurp(out, expect, sizeof(expect));
-	unlink(out);
-
-	srand(seed);
-	pid = fork();
-	if (!pid) {
-		cr_child_init();
-		_exit(work_queue(out));
-	}
-	for (i = 0; i < 3; i++) {
-		usleep((step / 2 + (step ? rand() % step : 0)) * 1000);
-		pid = cr_checkpoint_restart_tree(&f, pid, RESTART_PIDS);
-		ASSERT_GT(pid, 0) TH_LOG("c/r %d (seed %u): %s", i, seed,
-					 cr_log(&f));
-	}
-	ASSERT_EQ(cr_wait_exit(pid), 0);
-	slurp(out, got, sizeof(got));
-	EXPECT_STREQ(expect, got);
+	cr_compare_restarted(_metadata, "wq", work_queue, got, sizeof(got));
 	EXPECT_NE(strstr(got, "items 60000 taken 60000"), NULL);
-	unlink(out);
-	cr_files_fini(&f);
 }
 
 TEST_HARNESS_MAIN

@@ -225,4 +225,94 @@ TEST(refused_with_a_reason)
 	cr_files_fini(&f);
 }
 
+/*
+ * A forking server: it makes a socketpair() for each of its workers,
+ * sends them jobs and reads their answers, several in flight at once.
+ */
+#define WORKERS	3
+#define JOBS	1500
+
+static unsigned long long work(unsigned int job)
+{
+	unsigned long long x = job * 2654435761ULL + 1;
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+	}
+	return x;
+}
+
+static int worker(int fd)
+{
+	unsigned long long answer;
+	unsigned int job;
+
+	while (read(fd, &job, sizeof(job)) == sizeof(job) && job) {
+		answer = work(job);
+		if (write(fd, &answer, sizeof(answer)) != sizeof(answer))
+			return 1;
+	}
+	return 0;
+}
+
+static int forking_server(const char *out)
+{
+	unsigned long long sum = 0, answer;
+	unsigned int job, done = 0, w;
+	int sv[WORKERS][2], status, bad = 0;
+	pid_t pid[WORKERS];
+	FILE *f;
+
+	for (w = 0; w < WORKERS; w++) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv[w]))
+			return 1;
+		pid[w] = fork();
+		if (!pid[w]) {
+			close(sv[w][0]);
+			_exit(worker(sv[w][1]));
+		}
+		close(sv[w][1]);
+	}
+	/* Each worker has one job in flight; answers come back in order. */
+	for (job = 1; job <= JOBS + WORKERS; job++) {
+		int fd = sv[job % WORKERS][0];
+
+		if (job > WORKERS) {
+			if (read(fd, &answer, sizeof(answer)) != sizeof(answer))
+				return 2;
+			sum += answer % 1000003;
+			done++;
+		}
+		if (job <= JOBS && write(fd, &job, sizeof(job)) != sizeof(job))
+			return 3;
+	}
+	job = 0;
+	for (w = 0; w < WORKERS; w++) {
+		if (write(sv[w][0], &job, sizeof(job)) != sizeof(job) ||
+		    waitpid(pid[w], &status, 0) != pid[w] || status)
+			bad = 1;
+	}
+	f = fopen(out, "w");
+	if (!f)
+		return 4;
+	fprintf(f, "jobs %u sum %llu\n", done, sum);
+	return fclose(f) || bad ? 5 : 0;
+}
+
+/*
+ * The forking server, uninterrupted, and checkpointed and restarted three
+ * times at random moments: the same answers.
+ */
+TEST(forking_server_gives_the_same_result)
+{
+	char got[256];
+
+	cr_compare_restarted(_metadata, "server", forking_server, got,
+			     sizeof(got));
+	EXPECT_NE(strstr(got, "jobs 1500 sum"), NULL) TH_LOG("%s", got);
+}
+
 TEST_HARNESS_MAIN

@@ -24,6 +24,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/checkpoint.h>
 #include <linux/close_range.h>
@@ -271,6 +272,76 @@ static inline pid_t cr_checkpoint_restart_tree(struct cr_files *f, pid_t pid,
 	ret = sys_restart(0, f->img, flags, f->logfd);
 	return ret < 0 ? -errno : ret;
 }
+
+static inline long cr_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+static inline void cr_slurp(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = read(fd, buf, len - 1);
+
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+#ifdef __KSELFTEST_HARNESS_H
+/*
+ * Run @fn(out) in a child, uninterrupted; then again, checkpointed and
+ * restarted with its pids three times at random moments in the first
+ * three quarters of the first run's time. Its output, in @got, must be
+ * the same.
+ */
+static inline void cr_compare_restarted(struct __test_metadata *_metadata,
+					const char *tag,
+					int (*fn)(const char *out),
+					char *got, size_t len)
+{
+	unsigned int seed = cr_now_ms();
+	char out[64], expect[256];
+	struct cr_files f;
+	long t0, step;
+	pid_t pid;
+	int i;
+
+	cr_be_subreaper();
+	cr_files_init(&f, tag);
+	snprintf(out, sizeof(out), "/tmp/cr-%s-%d.out", tag, getpid());
+	t0 = cr_now_ms();
+	pid = fork();
+	if (!pid) {
+		cr_child_init();
+		_exit(fn(out));
+	}
+	ASSERT_EQ(cr_wait_exit(pid), 0);
+	step = (cr_now_ms() - t0) / 8;
+	cr_slurp(out, expect, sizeof(expect));
+	unlink(out);
+
+	srand(seed);
+	pid = fork();
+	if (!pid) {
+		cr_child_init();
+		_exit(fn(out));
+	}
+	for (i = 0; i < 3; i++) {
+		usleep((step / 2 + (step ? rand() % step : 0)) * 1000);
+		pid = cr_checkpoint_restart_tree(&f, pid, RESTART_PIDS);
+		ASSERT_GT(pid, 0) TH_LOG("c/r %d (seed %u): %s", i, seed,
+					 cr_log(&f));
+	}
+	ASSERT_EQ(cr_wait_exit(pid), 0);
+	cr_slurp(out, got, len);
+	EXPECT_STREQ(expect, got);
+	unlink(out);
+	cr_files_fini(&f);
+}
+#endif
 
 /* cr_checkpoint_kill(), then restart: the restored pid, or -errno. */
 static inline pid_t cr_checkpoint_restart(struct cr_files *f, pid_t pid)
