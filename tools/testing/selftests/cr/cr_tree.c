@@ -395,6 +395,65 @@ TEST_F(pids, tree_comes_back_whole)
 	close(fd);
 }
 
+/*
+ * A POSIX timer that a thread aimed at itself (SIGEV_THREAD_ID) signals
+ * that thread after restart, under its new tid too, and no other.
+ */
+#define TIMER_SIG	(SIGRTMIN + 2)
+
+static void *timer_thread(void *arg)
+{
+	struct sigevent ev = {
+		.sigev_notify = SIGEV_THREAD_ID,
+		.sigev_signo = TIMER_SIG,
+		.sigev_value.sival_int = 77,
+	};
+	struct itimerspec its = {
+		.it_value.tv_nsec = 50000000, .it_interval.tv_nsec = 50000000,
+	};
+	struct timespec wait = { .tv_sec = 2 };
+	const char *go = arg;
+	sigset_t set;
+	siginfo_t si;
+	timer_t timer;
+	long got = 0;
+
+	ev._sigev_un._tid = gettid();
+	sigemptyset(&set);
+	sigaddset(&set, TIMER_SIG);
+	if (timer_create(CLOCK_MONOTONIC, &ev, &timer) ||
+	    timer_settime(timer, 0, &its, NULL))
+		return (void *)1L;
+	while (access(go, F_OK))
+		usleep(10000);
+	while (got < 3 && sigtimedwait(&set, &si, &wait) == TIMER_SIG)
+		got += si.si_code == SI_TIMER && si.si_value.sival_int == 77;
+	return (void *)(got < 3 ? 2L : 0L);
+}
+
+static int timer_child(const char *go, const char *file)
+{
+	pthread_t t;
+	sigset_t set, pending;
+	void *ret;
+
+	sigemptyset(&set);
+	sigaddset(&set, TIMER_SIG);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&t, NULL, timer_thread, (void *)go))
+		return 100;
+	usleep(200000);
+	cr_wait_go(go);
+	pthread_join(t, &ret);
+	sigpending(&pending);
+	return (long)ret | (sigismember(&pending, TIMER_SIG) ? 4 : 0);
+}
+
+TEST_F(pids, thread_timer_signals_its_thread)
+{
+	restart_and_check(_metadata, self, variant->flags, timer_child);
+}
+
 /* With RESTART_PIDS, a pid in use is a clear error. */
 TEST(pid_in_use)
 {
