@@ -127,6 +127,7 @@ struct cr_ctx {
 	bool			spawn_done;
 	bool			aborted;
 	pid_t			root_pid;	/* the pid restart() asks for */
+	struct cr_uts		uts;		/* the tree's UTS namespace */
 
 	/* Parking */
 	atomic_t		nr_unparked;

@@ -53,6 +53,16 @@ static bool cr_sighand_shared(struct task_struct *t)
 	return shared;
 }
 
+/* The same namespaces but for UTS, which the tree may have of its own. */
+static bool cr_same_namespaces(const struct nsproxy *a, const struct nsproxy *b)
+{
+	return a->ipc_ns == b->ipc_ns && a->mnt_ns == b->mnt_ns &&
+	       a->pid_ns_for_children == b->pid_ns_for_children &&
+	       a->net_ns == b->net_ns && a->time_ns == b->time_ns &&
+	       a->time_ns_for_children == b->time_ns_for_children &&
+	       a->cgroup_ns == b->cgroup_ns;
+}
+
 /*
  * What @t holds that this version cannot save, or NULL. Called under
  * task_lock(@t); the answer is final only once @t is parked.
@@ -61,7 +71,7 @@ static const char *cr_task_unsupported(struct task_struct *t)
 {
 	if (t->ptrace || !list_empty(&t->ptraced))
 		return "is ptraced or a ptracer";
-	if (t->nsproxy != current->nsproxy ||
+	if (!cr_same_namespaces(t->nsproxy, current->nsproxy) ||
 	    task_active_pid_ns(t) != task_active_pid_ns(current) ||
 	    task_cred_xxx(t, user_ns) != current_user_ns())
 		return "is in other namespaces";
@@ -285,6 +295,39 @@ static int cr_fill_tree(struct cr_ctx *ctx)
 	       cr_check_ctty(ctx);
 }
 
+/*
+ * The tree's UTS namespace, the checkpointer's or its own: one for all of
+ * its tasks, which restart makes for the root to share with the others.
+ */
+static int cr_write_uts(struct cr_ctx *ctx)
+{
+	struct uts_namespace *ns = NULL;
+	struct cr_uts rec = {};
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct task_struct *t = ctx->tasks[i]->task;
+		struct uts_namespace *uts;
+
+		if (ctx->tasks[i]->tt.flags & CR_TREE_ZOMBIE)
+			continue;
+		task_lock(t);
+		uts = t->nsproxy->uts_ns;
+		task_unlock(t);
+		if (ns && uts != ns)
+			return cr_err(ctx, -EOPNOTSUPP,
+				      "pid %d is in another UTS namespace than the tree's (not supported)",
+				      task_pid_vnr(t));
+		ns = uts;
+	}
+	rec.own = ns != current->nsproxy->uts_ns;
+	down_read(&uts_sem);
+	strscpy(rec.nodename, ns->name.nodename, sizeof(rec.nodename));
+	strscpy(rec.domainname, ns->name.domainname, sizeof(rec.domainname));
+	up_read(&uts_sem);
+	return cr_write_rec(ctx, CR_UTS, &rec, sizeof(rec), NULL, 0);
+}
+
 static int cr_write_tree(struct cr_ctx *ctx)
 {
 	struct cr_tree tree = { .nr_tasks = ctx->nr_tasks };
@@ -386,7 +429,7 @@ static int cr_write_image(struct cr_ctx *ctx)
 	unsigned int i;
 	int err;
 
-	err = cr_write_header(ctx) ?: cr_write_tree(ctx);
+	err = cr_write_header(ctx) ?: cr_write_tree(ctx) ?: cr_write_uts(ctx);
 	for (i = 0; !err && i < ctx->nr_tasks; i++)
 		if (!(ctx->tasks[i]->tt.flags & CR_TREE_ZOMBIE))
 			err = cr_write_task(ctx, ctx->tasks[i]);

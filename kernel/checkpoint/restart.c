@@ -35,6 +35,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/syscalls.h>
+#include <linux/utsname.h>
 #include <linux/wait.h>
 #include <uapi/linux/wait.h>
 #include <asm/syscall.h>
@@ -97,6 +98,42 @@ static int cr_read_tree(struct cr_ctx *ctx)
 			return err;
 	}
 	return cr_check_tree_shape(ctx);
+}
+
+static int cr_read_uts(struct cr_ctx *ctx)
+{
+	struct cr_uts *u = &ctx->uts;
+	int err;
+
+	BUILD_BUG_ON(sizeof(u->nodename) != sizeof(utsname()->nodename));
+	err = cr_read_rec(ctx, CR_UTS, u, sizeof(*u));
+	if (!err && (u->own > 1 || u->pad[0] || u->pad[1] ||
+		     !memchr(u->nodename, 0, sizeof(u->nodename)) ||
+		     !memchr(u->domainname, 0, sizeof(u->domainname))))
+		err = cr_err(ctx, -EINVAL, "bad UTS namespace record");
+	return err;
+}
+
+/*
+ * The root makes the tree's own UTS namespace, as unshare(CLONE_NEWUTS)
+ * and sethostname() and setdomainname() would, before any other task.
+ */
+static int cr_restore_uts(struct cr_ctx *ctx)
+{
+	struct new_utsname *u;
+	int err;
+
+	err = ksys_unshare(CLONE_NEWUTS);
+	if (err)
+		return cr_err(ctx, err, "cannot make the tree's UTS namespace");
+	down_write(&uts_sem);
+	u = utsname();
+	strscpy_pad(u->nodename, ctx->uts.nodename, sizeof(u->nodename));
+	strscpy_pad(u->domainname, ctx->uts.domainname, sizeof(u->domainname));
+	uts_proc_notify(UTS_PROC_HOSTNAME);
+	uts_proc_notify(UTS_PROC_DOMAINNAME);
+	up_write(&uts_sem);
+	return 0;
 }
 
 /* The image's ids, as kuids and kgids of the restarter's namespace. */
@@ -545,6 +582,8 @@ static int cr_restore_task_fn(void *arg)
 	sigfillset(&all);
 	set_current_blocked(&all);
 	err = cr_restore_session(ctx, tc);
+	if (!err && !tc->index && ctx->uts.own)
+		err = cr_restore_uts(ctx);
 	if (!err && (tc->tt.flags & CR_TREE_ZOMBIE)) {
 		/* Its parent reaps it once released, as it would have. */
 		tc->exit_signal = tc->tt.exit_signal;
@@ -648,7 +687,7 @@ long do_restart(struct cr_ctx *ctx, pid_t pid)
 	long ret;
 
 	ctx->root_pid = pid;
-	ret = cr_read_header(ctx) ?: cr_read_tree(ctx);
+	ret = cr_read_header(ctx) ?: cr_read_tree(ctx) ?: cr_read_uts(ctx);
 	if (ret)
 		return ret;
 

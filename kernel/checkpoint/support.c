@@ -194,7 +194,7 @@ const char *cr_clone_unsupported(u64 clone_flags)
 	static const struct {
 		u64 flag;
 		const char *name;
-	} ns[] = {	/* UTS, IPC and PID namespaces are planned */
+	} ns[] = {	/* UTS is supported; IPC and PID planned */
 		{ CLONE_NEWNS, "CLONE_NEWNS" },
 		{ CLONE_NEWNET, "CLONE_NEWNET" },
 		{ CLONE_NEWUSER, "CLONE_NEWUSER" },

@@ -47,6 +47,7 @@ enum cr_type {
 	CR_HEADER = 1,		/* struct cr_header */
 	CR_CPU,			/* struct cr_cpu_x86_64 */
 	CR_TREE,		/* struct cr_tree, cr_tree_task[nr_tasks] */
+	CR_UTS,			/* struct cr_uts */
 	CR_TASK,		/* struct cr_task */
 	CR_FILE,		/* struct cr_file, path */
 	CR_PIPE,		/* struct cr_pipe, path, bytes in flight */
@@ -140,6 +141,19 @@ struct cr_tree_task {
 	__u32	obj[CR_TREE_NR_OBJS];	/* by enum cr_tree_obj */
 	__s32	exit_code;	/* a zombie's status, as wait() reports it */
 	__s32	exit_signal;	/* a zombie's */
+};
+
+#define CR_UTS_LEN		65	/* a name with its NUL */
+
+/*
+ * The tree's UTS namespace: the checkpointer's (own == 0), or one of its
+ * own, shared by all of its tasks, with these names.
+ */
+struct cr_uts {
+	__u32	own;
+	char	nodename[CR_UTS_LEN];		/* as sethostname() sets it */
+	char	domainname[CR_UTS_LEN];		/* setdomainname() */
+	__u8	pad[2];
 };
 
 struct cr_rlimit {

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <poll.h>
 #include <time.h>
 #include <sys/epoll.h>
@@ -452,6 +453,55 @@ static int timer_child(const char *go, const char *file)
 TEST_F(pids, thread_timer_signals_its_thread)
 {
 	restart_and_check(_metadata, self, variant->flags, timer_child);
+}
+
+/*
+ * A tree with a UTS namespace of its own comes back in one of its own,
+ * with its names; the restarter's names do not change.
+ */
+TEST(uts_namespace_comes_back)
+{
+	char mine[65], name[65];
+	struct cr_files f;
+	pid_t child, restored;
+	int status;
+
+	cr_be_subreaper();
+	cr_files_init(&f, "uts");
+	gethostname(mine, sizeof(mine));
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		pid_t g;
+
+		cr_child_init();
+		if (unshare(CLONE_NEWUTS) || sethostname("cr-uts", 6) ||
+		    setdomainname("cr-domain", 9))
+			_exit(2);
+		g = fork();
+		if (!g) {
+			while (access(f.go, F_OK))
+				usleep(10000);
+			_exit(gethostname(name, sizeof(name)) ||
+			       strcmp(name, "cr-uts") ? 3 : 0);
+		}
+		cr_wait_go(f.go);
+		if (waitpid(g, &status, 0) != g || status)
+			_exit(4);
+		if (getdomainname(name, sizeof(name)) || strcmp(name, "cr-domain"))
+			_exit(5);
+		/* Its own: this does not change the test's name. */
+		_exit(sethostname("cr-uts-2", 8) ? 6 : 0);
+	}
+	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0)
+		TH_LOG("child: %d", WEXITSTATUS(status));
+	restored = cr_checkpoint_restart_tree(&f, child, RESTART_PIDS);
+	ASSERT_EQ(restored, child) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(restored), 0);
+	gethostname(name, sizeof(name));
+	EXPECT_STREQ(mine, name);
+	cr_files_fini(&f);
 }
 
 /* With RESTART_PIDS, a pid in use is a clear error. */
