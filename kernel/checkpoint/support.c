@@ -94,9 +94,17 @@ static const char * const cr_sock_types[] = {
 	[SOCK_SEQPACKET] = "SOCK_SEQPACKET", [SOCK_PACKET] = "SOCK_PACKET",
 };
 
+/* accept() makes the file of its socket before the socket has its sock. */
+static int cr_sock_family(const struct socket *sock)
+{
+	if (sock->sk)
+		return sock->sk->sk_family;
+	return sock->ops ? sock->ops->family : AF_UNSPEC;
+}
+
 static void cr_describe_socket(const struct socket *sock, char *buf)
 {
-	int family = sock->sk ? sock->sk->sk_family : AF_UNSPEC;
+	int family = cr_sock_family(sock);
 	unsigned int type = sock->type;
 	int n;
 
@@ -112,8 +120,8 @@ static void cr_describe_socket(const struct socket *sock, char *buf)
 
 static enum cr_support cr_socket_support(const struct socket *sock)
 {
-	if (sock->sk && sock->sk->sk_family == AF_UNIX)
-		return CR_SUPPORTED;	/* the walker refuses bound ones */
+	if (cr_sock_family(sock) == AF_UNIX)
+		return CR_SUPPORTED;	/* the walker refuses some */
 	return CR_UNSUPPORTED;
 }
 
