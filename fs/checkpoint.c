@@ -34,6 +34,9 @@
 #include <linux/signalfd.h>
 #include <linux/slab.h>
 #include <linux/timerfd.h>
+#include <net/af_unix.h>
+
+#include "internal.h"
 
 /* Open flags kept across restart; the others cannot be set by open(). */
 #define CR_OPEN_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
@@ -1415,4 +1418,33 @@ out:
 	kfree(rootpath);
 	kfree(path);
 	return err;
+}
+
+/*
+ * restart: make way for binding an AF_UNIX socket to the path @name
+ * again. A socket file there that no socket is bound to is what the
+ * checkpointed socket left behind, and is removed, with the restarter's
+ * rights, as its program would remove it before bind(). Anything else
+ * is left for bind() to find in use.
+ */
+int cr_unlink_socket_file(const char *name)
+{
+	struct inode *inode;
+	struct path path;
+	bool stale;
+	int err;
+
+	err = kern_path(name, 0, &path);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	inode = d_backing_inode(path.dentry);
+	stale = S_ISSOCK(inode->i_mode) && !unix_inode_bound(inode);
+	path_put(&path);
+	return stale ? do_unlinkat(AT_FDCWD, getname_kernel(name)) : 0;
+}
+
+/* restart: give a restored socket's socket file its permissions. */
+int cr_chmod_socket_file(const struct path *path, umode_t mode)
+{
+	return chmod_common(path, mode);
 }

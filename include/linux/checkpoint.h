@@ -112,7 +112,8 @@ struct cr_ctx {
 	bool			in_task;	/* restart: objects may come */
 	struct list_head	pipes;		/* checkpoint: their ends */
 	struct list_head	shmems;		/* checkpoint: their VMAs */
-	struct list_head	unix_peers;	/* checkpoint: sockets' peers */
+	struct list_head	unix_ahead;	/* checkpoint: sockets met early */
+	struct list_head	unix_creds;	/* restart: SO_PEERCRED to give */
 
 	/* The tree, in image order; by pid (the image's, at restart). */
 	struct cr_task_ctx	**tasks;
@@ -242,11 +243,15 @@ int cr_check_mapped_file(struct cr_ctx *ctx, struct task_struct *t,
 int cr_check_pipes(struct cr_ctx *ctx);
 void cr_release_pipes(struct cr_ctx *ctx);
 void cr_put_pipe_ends(void *ends);
+int cr_unlink_socket_file(const char *name);
+int cr_chmod_socket_file(const struct path *path, umode_t mode);
 
 /* kernel/checkpoint/unix.c */
 int cr_write_unix(struct cr_ctx *ctx, struct task_struct *t,
 		  struct file *file, u32 *objref);
 int cr_restore_unix(struct cr_ctx *ctx, const struct cr_hdr *hdr);
+int cr_restore_unix_sock(struct cr_ctx *ctx, const struct cr_hdr *hdr);
+int cr_restore_unix_creds(struct cr_ctx *ctx);
 int cr_check_unix(struct cr_ctx *ctx);
 void cr_release_unix(struct cr_ctx *ctx);
 

@@ -49,7 +49,8 @@ static struct cr_ctx *cr_ctx_alloc(int fd, int logfd, unsigned long flags,
 	init_waitqueue_head(&ctx->spawn_wq);
 	INIT_LIST_HEAD(&ctx->pipes);
 	INIT_LIST_HEAD(&ctx->shmems);
-	INIT_LIST_HEAD(&ctx->unix_peers);
+	INIT_LIST_HEAD(&ctx->unix_ahead);
+	INIT_LIST_HEAD(&ctx->unix_creds);
 	init_completion(&ctx->all_parked);
 	init_waitqueue_head(&ctx->park_wq);
 
@@ -226,7 +227,7 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 }
 
 /*
- * The next record header. Objects (CR_FILE, CR_PIPE, CR_SHMEM, CR_UNIX_PAIR
+ * The next record header. Objects (CR_FILE, CR_PIPE, CR_SHMEM, CR_UNIX_*
  * and the anon-inode files CR_EVENTFD, CR_SIGNALFD, CR_TIMERFD, CR_EPOLL) may stand
  * before any record that refers to them; they are restored here and
  * skipped.
@@ -262,6 +263,8 @@ int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 			err = cr_restore_shmem(ctx, hdr);
 		else if (hdr->type == CR_UNIX_PAIR)
 			err = cr_restore_unix(ctx, hdr);
+		else if (hdr->type == CR_UNIX_SOCK)
+			err = cr_restore_unix_sock(ctx, hdr);
 		else
 			return 0;
 		if (err)

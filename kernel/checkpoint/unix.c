@@ -1,46 +1,87 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Checkpoint/restart of AF_UNIX socket pairs.
+ * Checkpoint/restart of AF_UNIX sockets.
  *
- * A socketpair() is saved whole when the first of its two files is met:
- * both files get their objrefs then - the peer's ahead of its file, which
- * a later fd table or task meets - and the messages queued to each socket
- * are copied without being taken. Both files must be met in the tree, or
- * a process outside that holds one would lose its peer. restart() makes
- * the pair again with socketpair()'s checks, sends each message again
- * from the other end, takes the buffer sizes and shutdowns again, and
- * gives each socket its SO_PEERCRED back: the process that made the pair,
- * with the credentials that process is restored with.
+ * Two connected sockets - from socketpair(), or from connect() and
+ * accept() - are saved together as a CR_UNIX_PAIR when the first of their
+ * files is met; a socket that is not connected, listening or not, as a
+ * CR_UNIX_SOCK, followed by the connections waiting for its accept(). A
+ * socket written before its file is met gets its objref ahead, and every
+ * such file must be met in the tree, or a process outside that holds one
+ * would lose its peer. The messages queued to a socket are copied without
+ * being taken.
  *
- * Sockets bound to an address, listening or connected to one, file
- * descriptors in flight and options c/r does not save are refused.
+ * restart() makes the sockets again with the checks of socket(), bind(),
+ * listen(), connect() and socketpair(). A socket bound to a path binds to
+ * it again, after removing the socket file its checkpointed self left;
+ * an accepted socket gets its listener's address back. A connection not
+ * yet accepted connects to its restored listener again. The messages are
+ * sent again from the other end, and once every task is read each socket
+ * gets its SO_PEERCRED back: the process that made the connection, with
+ * the credentials that process is restored with.
+ *
+ * File descriptors in flight, datagrams from sockets other than the peer,
+ * and options c/r does not save are refused.
  */
 #include <linux/checkpoint.h>
 #include <linux/cred.h>
 #include <linux/file.h>
+#include <linux/namei.h>
 #include <linux/net.h>
 #include <linux/sched/signal.h>
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <net/af_unix.h>
+#include <net/net_namespace.h>
 #include <net/sock.h>
+#include <net/tcp_states.h>
 
-/* checkpoint: a socket whose file got its objref ahead, with its peer. */
-struct cr_unix_peer {
+/*
+ * checkpoint: a socket written before its file is met, or restart: a
+ * socket owed its SO_PEERCRED.
+ */
+struct cr_unix_sk {
 	struct list_head	list;
 	struct sock		*sk;
-	u32			objref;
-	bool			met;	/* its file is in the tree */
+	u32			objref;	/* checkpoint */
+	bool			met;	/* checkpoint: its file is in the tree */
+	pid_t			pid;	/* restart: its SO_PEERCRED process */
 };
+
+static struct cr_unix_sk *cr_unix_sk_add(struct list_head *list,
+					 struct sock *sk)
+{
+	struct cr_unix_sk *u = kzalloc(sizeof(*u), GFP_KERNEL);
+
+	if (u) {
+		sock_hold(sk);
+		u->sk = sk;
+		list_add_tail(&u->list, list);
+	}
+	return u;
+}
+
+static void cr_unix_sk_release(struct list_head *list)
+{
+	struct cr_unix_sk *u, *tmp;
+
+	list_for_each_entry_safe(u, tmp, list, list) {
+		sock_put(u->sk);
+		kfree(u);
+	}
+}
+
+static const char cr_unix_foreign[] =
+	"an AF_UNIX socket with datagrams from another socket queued (not supported yet)";
 
 /* What a socket has set that c/r does not save, or NULL. */
 static const char *cr_unix_options(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
 
-	if (test_bit(SOCK_PASSCRED, &sock->flags) ||
-	    test_bit(SOCK_PASSPIDFD, &sock->flags) ||
-	    test_bit(SOCK_PASSSEC, &sock->flags))
+	if (sock && (test_bit(SOCK_PASSCRED, &sock->flags) ||
+		     test_bit(SOCK_PASSPIDFD, &sock->flags) ||
+		     test_bit(SOCK_PASSSEC, &sock->flags)))
 		return "an AF_UNIX socket with SO_PASSCRED or SO_PASSSEC";
 	if (READ_ONCE(sk->sk_peek_off) >= 0 ||
 	    READ_ONCE(sk->sk_rcvtimeo) != MAX_SCHEDULE_TIMEOUT ||
@@ -55,46 +96,117 @@ static const char *cr_unix_options(struct sock *sk)
 	return NULL;
 }
 
-/* Why the socket behind @sock cannot be saved; under its state lock. */
-static const char *cr_unix_unsupported(struct socket *sock)
+/*
+ * The address of @sk: its own, or its listener's. A socket bound to a
+ * path must be bound to an absolute one that still names its socket
+ * file, as the checkpointer sees it, for restart to bind to it again.
+ */
+static const char *cr_unix_addr(struct sock *sk, struct cr_unix_end *e)
 {
-	struct sock *sk = sock->sk, *peer = unix_peer(sk);
+	/* Pairs with the release of bind() and connect(). */
+	struct unix_address *addr = smp_load_acquire(&unix_sk(sk)->addr);
+	struct path path;
+	bool same;
 
-	if (sock->type != SOCK_STREAM && sock->type != SOCK_DGRAM &&
-	    sock->type != SOCK_SEQPACKET)
-		return "an AF_UNIX socket of another type";
-	if (unix_sk(sk)->addr)
-		return "a bound AF_UNIX socket (not supported yet)";
-	if (!peer || unix_peer(peer) != sk)
-		return "an AF_UNIX socket that is not of a socketpair()";
-	if (sock_flag(peer, SOCK_DEAD))
-		return "a socketpair() whose other end is closed";
-	return cr_unix_options(sk);
+	if (!addr)
+		return NULL;
+	if (addr->len - offsetof(struct sockaddr_un, sun_path) >
+	    sizeof(e->sun_path))
+		return "an AF_UNIX socket with too long an address";
+	e->addr_kind = unix_sk_bound(sk) ? CR_UNIX_ADDR_BOUND :
+					   CR_UNIX_ADDR_ACCEPTED;
+	e->addr_len = addr->len - offsetof(struct sockaddr_un, sun_path);
+	memcpy(e->sun_path, addr->name->sun_path, e->addr_len);
+	if (!e->sun_path[0] || e->addr_kind != CR_UNIX_ADDR_BOUND)
+		return NULL;
+	if (e->sun_path[0] != '/' ||
+	    strnlen(e->sun_path, e->addr_len) != e->addr_len - 1)
+		return "an AF_UNIX socket bound to a relative path";
+	if (kern_path(e->sun_path, 0, &path))
+		return "an AF_UNIX socket whose socket file was removed";
+	same = d_backing_inode(path.dentry) ==
+	       d_backing_inode(unix_sk(sk)->path.dentry);
+	e->mode = d_backing_inode(path.dentry)->i_mode & S_IALLUGO;
+	path_put(&path);
+	return same ? NULL : "an AF_UNIX socket whose socket file was removed";
+}
+
+/*
+ * One socket: its file's flags, shutdowns, buffer sizes, address, and
+ * SO_PEERCRED, which must be the credentials of a process of the tree,
+ * as restart gives it. An @embryo, not yet accepted, has no file.
+ */
+static const char *cr_unix_end(struct cr_ctx *ctx, struct sock *sk,
+			       struct cr_unix_end *e, bool embryo)
+{
+	const struct cred *peer_cred, *cred;
+	struct cr_task_ctx *maker;
+	const char *why = NULL;
+
+	if (sock_flag(sk, SOCK_DEAD))
+		return "an AF_UNIX socket whose peer is closed";
+	read_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_socket && sk->sk_socket->file)
+		e->flags = sk->sk_socket->file->f_flags & (O_ACCMODE | O_NONBLOCK);
+	else if (!embryo)
+		why = "an AF_UNIX socket whose peer is closed";
+	read_unlock_bh(&sk->sk_callback_lock);
+	if (why)
+		return why;
+	e->shutdown = READ_ONCE(sk->sk_shutdown);
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		e->sndbuf = READ_ONCE(sk->sk_sndbuf);
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		e->rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+
+	spin_lock(&sk->sk_peer_lock);
+	e->peer_pid = pid_vnr(sk->sk_peer_pid);
+	peer_cred = sk->sk_peer_cred ? get_cred(sk->sk_peer_cred) : NULL;
+	spin_unlock(&sk->sk_peer_lock);
+	if (peer_cred) {
+		maker = cr_tree_find(ctx, e->peer_pid);
+		if (!maker || maker->tt.pid != maker->tt.tgid ||
+		    (maker->tt.flags & CR_TREE_ZOMBIE)) {
+			why = "an AF_UNIX socket whose SO_PEERCRED is a process outside the tree";
+		} else {
+			cred = get_task_cred(maker->task);
+			if (!uid_eq(cred->euid, peer_cred->euid) ||
+			    !gid_eq(cred->egid, peer_cred->egid))
+				why = "an AF_UNIX socket whose SO_PEERCRED has other credentials";
+			put_cred(cred);
+		}
+		put_cred(peer_cred);
+	}
+	return why ?: cr_unix_addr(sk, e) ?: cr_unix_options(sk);
 }
 
 /*
  * The messages queued to @sk, each a __u32 length and its bytes, in a new
- * buffer *@data. A stream's message is what is left of it to read.
+ * buffer *@data. A stream's message is what is left of it to read. Each
+ * must come from @from, the socket restart sends it again from.
  */
-static const char *cr_unix_queue(struct sock *sk, struct cr_unix_end *e,
-				 char **data)
+static const char *cr_unix_queue(struct sock *sk, struct sock *from,
+				 struct cr_unix_end *e, char **data)
 {
 	struct sk_buff_head *q = &sk->sk_receive_queue;
 	bool stream = sk->sk_type == SOCK_STREAM;
+	const char *why = NULL;
 	size_t n = 0, off = 0;
 	struct sk_buff *skb;
 	u32 msgs = 0;
 
 	spin_lock(&q->lock);
 	skb_queue_walk(q, skb) {
-		if (UNIXCB(skb).fp) {
-			spin_unlock(&q->lock);
-			return "an AF_UNIX socket with file descriptors in flight";
-		}
+		if (UNIXCB(skb).fp)
+			why = "an AF_UNIX socket with file descriptors in flight";
+		else if (skb->sk != from)
+			why = cr_unix_foreign;
 		n += sizeof(u32) + skb->len - (stream ? UNIXCB(skb).consumed : 0);
 		msgs++;
 	}
 	spin_unlock(&q->lock);
+	if (why)
+		return why;
 	if (n - msgs * sizeof(u32) > CR_UNIX_DATA_MAX || msgs > CR_UNIX_MSGS_MAX)
 		return "an AF_UNIX socket with more than 4 MiB queued";
 	e->nr_msgs = msgs;
@@ -120,157 +232,224 @@ static const char *cr_unix_queue(struct sock *sk, struct cr_unix_end *e,
 	return off == n ? NULL : "an AF_UNIX socket whose queue changed";
 }
 
-/*
- * One end: its file's flags, shutdowns, buffer sizes, and SO_PEERCRED,
- * which must be the credentials of a process of the tree that is written
- * by now (at most @writer), as restart gives it.
- */
-static const char *cr_unix_end(struct cr_ctx *ctx, struct cr_task_ctx *writer,
-			       struct sock *sk, struct cr_unix_end *e)
+static int cr_unix_refuse(struct cr_ctx *ctx, struct task_struct *t,
+			  const char *why)
 {
-	const struct cred *peer_cred, *cred;
-	struct cr_task_ctx *maker;
-	const char *why = NULL;
-
-	read_lock_bh(&sk->sk_callback_lock);
-	if (sk->sk_socket && sk->sk_socket->file)
-		e->flags = sk->sk_socket->file->f_flags & (O_ACCMODE | O_NONBLOCK);
-	else
-		why = "a socketpair() whose other end is closed";
-	read_unlock_bh(&sk->sk_callback_lock);
-	if (why)
-		return why;
-	e->shutdown = READ_ONCE(sk->sk_shutdown);
-	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
-		e->sndbuf = READ_ONCE(sk->sk_sndbuf);
-	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
-		e->rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-
-	spin_lock(&sk->sk_peer_lock);
-	e->peer_pid = pid_vnr(sk->sk_peer_pid);
-	peer_cred = get_cred(sk->sk_peer_cred);
-	spin_unlock(&sk->sk_peer_lock);
-	maker = cr_tree_find(ctx, e->peer_pid);
-	if (!maker || maker->index > writer->index ||
-	    maker->tt.pid != maker->tt.tgid ||
-	    (maker->tt.flags & CR_TREE_ZOMBIE)) {
-		why = "a socketpair() made by a process outside the tree, or after";
-	} else {
-		cred = get_task_cred(maker->task);
-		if (!uid_eq(cred->euid, peer_cred->euid) ||
-		    !gid_eq(cred->egid, peer_cred->egid))
-			why = "a socketpair() made with other credentials";
-		put_cred(cred);
-	}
-	put_cred(peer_cred);
-	return why ?: cr_unix_options(sk);
+	return cr_err(ctx, -EOPNOTSUPP, "pid %d has %s open (not supported)",
+		      task_pid_vnr(t), why);
 }
 
-static int cr_unix_write_pair(struct cr_ctx *ctx, struct cr_task_ctx *writer,
-			      struct file *file, struct sock *sk,
-			      struct sock *peer, u32 *objref)
+/* checkpoint: give @sk, written before its file is met, an objref. */
+static int cr_unix_ahead(struct cr_ctx *ctx, struct sock *sk, u32 *objref)
 {
-	struct cr_unix_pair rec = { .type = sk->sk_type };
+	struct cr_unix_sk *u = cr_unix_sk_add(&ctx->unix_ahead, sk);
+
+	if (!u)
+		return -ENOMEM;
+	*objref = 0;
+	if (cr_obj_add(ctx, sk, CR_OBJ_SOCK, &u->objref))
+		return -ENOMEM;
+	*objref = u->objref;
+	return 0;
+}
+
+/*
+ * Two connected sockets, or with a @listener objref the client @sk of a
+ * connection waiting in its listener's queue and the @peer accept() will
+ * return.
+ */
+static int cr_unix_write_pair(struct cr_ctx *ctx, struct task_struct *t,
+			      struct sock *sk, struct sock *peer, u32 listener)
+{
+	struct cr_unix_pair rec = { .type = sk->sk_type, .listener = listener };
 	struct cr_hdr hdr = { .type = CR_UNIX_PAIR };
 	char *data[2] = {};
-	struct cr_unix_peer *p;
 	const char *why;
+	size_t len[2];
 	int err;
 
-	why = cr_unix_end(ctx, writer, sk, &rec.end[0]) ?:
-	      cr_unix_end(ctx, writer, peer, &rec.end[1]) ?:
-	      cr_unix_queue(sk, &rec.end[0], &data[0]) ?:
-	      cr_unix_queue(peer, &rec.end[1], &data[1]);
+	why = cr_unix_end(ctx, sk, &rec.end[0], false) ?:
+	      cr_unix_end(ctx, peer, &rec.end[1], listener) ?:
+	      cr_unix_queue(sk, peer, &rec.end[0], &data[0]) ?:
+	      cr_unix_queue(peer, sk, &rec.end[1], &data[1]);
 	if (why) {
-		err = cr_err(ctx, -EOPNOTSUPP, "pid %d has %s open (not supported)",
-			     writer->tt.pid, why);
+		err = cr_unix_refuse(ctx, t, why);
 		goto out;
 	}
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	if (!p) {
-		err = -ENOMEM;
-		goto out;
-	}
-	p->sk = peer;
-	list_add_tail(&p->list, &ctx->unix_peers);
-	hdr.len = sizeof(rec);
-	hdr.len += rec.end[0].nr_msgs * sizeof(u32) + rec.end[0].nr_bytes;
-	hdr.len += rec.end[1].nr_msgs * sizeof(u32) + rec.end[1].nr_bytes;
-	err = cr_obj_add(ctx, file, CR_OBJ_FILE, &rec.end[0].objref) ?:
-	      cr_obj_add(ctx, peer, CR_OBJ_SOCK, &rec.end[1].objref);
-	p->objref = rec.end[1].objref;
-	*objref = rec.end[0].objref;
-	err = err ?: cr_write(ctx, &hdr, sizeof(hdr)) ?:
+	len[0] = rec.end[0].nr_msgs * sizeof(u32) + rec.end[0].nr_bytes;
+	len[1] = rec.end[1].nr_msgs * sizeof(u32) + rec.end[1].nr_bytes;
+	hdr.len = sizeof(rec) + len[0] + len[1];
+	err = cr_unix_ahead(ctx, sk, &rec.end[0].objref) ?:
+	      (listener ? 0 : cr_unix_ahead(ctx, peer, &rec.end[1].objref)) ?:
+	      cr_write(ctx, &hdr, sizeof(hdr)) ?:
 	      cr_write(ctx, &rec, sizeof(rec)) ?:
-	      cr_write(ctx, data[0], rec.end[0].nr_msgs * sizeof(u32) +
-				     rec.end[0].nr_bytes) ?:
-	      cr_write(ctx, data[1], rec.end[1].nr_msgs * sizeof(u32) +
-				     rec.end[1].nr_bytes);
+	      cr_write(ctx, data[0], len[0]) ?:
+	      cr_write(ctx, data[1], len[1]);
 out:
 	kvfree(data[0]);
 	kvfree(data[1]);
 	return err;
 }
 
+/* The sockets accept() will return from listening @sk, held, in order. */
+static const char *cr_unix_embryos(struct sock *sk, struct sock ***embryos,
+				   unsigned int *nr)
+{
+	struct sk_buff_head *q = &sk->sk_receive_queue;
+	unsigned int n = skb_queue_len_lockless(q), i = 0;
+	const char *why = NULL;
+	struct sk_buff *skb;
+
+	*nr = 0;
+	if (n > CR_UNIX_MSGS_MAX)
+		return "an AF_UNIX socket with too many connections waiting";
+	*embryos = kcalloc(n, sizeof(**embryos), GFP_KERNEL);
+	if (n && !*embryos)
+		return "an AF_UNIX socket (out of memory)";
+	spin_lock(&q->lock);
+	skb_queue_walk(q, skb) {
+		if (i == n) {
+			why = "an AF_UNIX socket whose queue changed";
+			break;
+		}
+		sock_hold(skb->sk);
+		(*embryos)[i++] = skb->sk;
+	}
+	spin_unlock(&q->lock);
+	*nr = i;
+	return why;
+}
+
 /*
- * checkpoint: write the pair of socket @file, by @t, unless its objref
- * was given ahead with its peer's.
+ * A socket that is not connected; if listening, with the connections
+ * waiting for its accept(), whose clients must be in the tree.
+ */
+static int cr_unix_write_sock(struct cr_ctx *ctx, struct task_struct *t,
+			      struct sock *sk)
+{
+	struct cr_unix_sock rec = { .type = sk->sk_type };
+	struct cr_hdr hdr = { .type = CR_UNIX_SOCK, .len = sizeof(rec) };
+	struct sock **embryos = NULL, *client;
+	unsigned int i, nr = 0;
+	const char *why;
+	int err;
+
+	if (READ_ONCE(sk->sk_state) == TCP_LISTEN) {
+		rec.flags = CR_UNIX_LISTENING;
+		rec.backlog = READ_ONCE(sk->sk_max_ack_backlog);
+		why = cr_unix_embryos(sk, &embryos, &nr);
+	} else {
+		why = skb_queue_empty_lockless(&sk->sk_receive_queue) ? NULL :
+		      cr_unix_foreign;
+	}
+	why = why ?: cr_unix_end(ctx, sk, &rec.end, false);
+	if (why) {
+		err = cr_unix_refuse(ctx, t, why);
+		goto out;
+	}
+	err = cr_unix_ahead(ctx, sk, &rec.end.objref) ?:
+	      cr_write(ctx, &hdr, sizeof(hdr)) ?:
+	      cr_write(ctx, &rec, sizeof(rec));
+	for (i = 0; !err && i < nr; i++) {
+		client = unix_peer_get(embryos[i]);
+		if (!client)
+			err = cr_unix_refuse(ctx, t, "an AF_UNIX socket whose queue changed");
+		else
+			err = cr_unix_write_pair(ctx, t, client, embryos[i],
+						 rec.end.objref);
+		if (client)
+			sock_put(client);
+	}
+out:
+	for (i = 0; i < nr; i++)
+		sock_put(embryos[i]);
+	kfree(embryos);
+	return err;
+}
+
+/* checkpoint: @sk's entry, if it was written already. */
+static struct cr_unix_sk *cr_unix_written(struct cr_ctx *ctx, struct sock *sk)
+{
+	struct cr_unix_sk *u;
+
+	list_for_each_entry(u, &ctx->unix_ahead, list)
+		if (u->sk == sk)
+			return u;
+	return NULL;
+}
+
+/*
+ * checkpoint: write the socket of @file, by @t, with what must be written
+ * with it, unless that was done already; then @file is its object.
  */
 int cr_write_unix(struct cr_ctx *ctx, struct task_struct *t,
 		  struct file *file, u32 *objref)
 {
-	struct cr_task_ctx *writer = cr_tree_find(ctx, task_pid_vnr(t));
-	struct socket *sock = sock_from_file(file);
-	struct sock *sk = sock->sk, *peer = NULL;
-	struct cr_unix_peer *p;
-	const char *why;
-	int err;
+	struct sock *sk = sock_from_file(file)->sk, *peer, *listener = NULL;
+	struct cr_unix_sk *u = cr_unix_written(ctx, sk);
+	bool mutual = false;
+	int err = 0;
 
-	list_for_each_entry(p, &ctx->unix_peers, list) {
-		if (p->sk == sk) {
-			p->met = true;
-			*objref = p->objref;
-			return cr_obj_add_as(ctx, file, CR_OBJ_FILE, p->objref);
-		}
+	if (u)
+		goto met;
+	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM &&
+	    sk->sk_type != SOCK_SEQPACKET)
+		return cr_unix_refuse(ctx, t, "an AF_UNIX socket of another type");
+	peer = unix_peer_get(sk);
+	if (peer) {
+		unix_state_lock(peer);
+		mutual = unix_peer(peer) == sk;
+		listener = unix_sk(peer)->listener;
+		if (listener)
+			sock_hold(listener);
+		unix_state_unlock(peer);
 	}
-	if (!writer)
-		return -ESRCH;
-	unix_state_lock(sk);
-	why = cr_unix_unsupported(sock);
-	if (!why) {
-		peer = unix_peer(sk);
-		sock_hold(peer);
-	}
-	unix_state_unlock(sk);
-	if (why)
-		return cr_err(ctx, -EOPNOTSUPP, "pid %d has %s open (not supported)",
-			      task_pid_vnr(t), why);
-	err = cr_unix_write_pair(ctx, writer, file, sk, peer, objref);
-	sock_put(peer);
-	return err;
+	if (!peer)
+		err = cr_unix_write_sock(ctx, t, sk);
+	else if (listener && !cr_unix_written(ctx, listener))
+		err = cr_unix_write_sock(ctx, t, listener);
+	else if (listener)
+		err = cr_unix_refuse(ctx, t, "an AF_UNIX socket whose queue changed");
+	else if (mutual)
+		err = cr_unix_write_pair(ctx, t, sk, peer, 0);
+	else
+		err = cr_unix_refuse(ctx, t, sock_flag(peer, SOCK_DEAD) ?
+				     "an AF_UNIX socket whose peer is closed" :
+				     "an AF_UNIX socket connected to one not connected back (not supported yet)");
+	if (listener)
+		sock_put(listener);
+	if (peer)
+		sock_put(peer);
+	if (err)
+		return err;
+	u = cr_unix_written(ctx, sk);
+	if (!u)
+		return cr_unix_refuse(ctx, t, "an AF_UNIX socket whose queue changed");
+met:
+	u->met = true;
+	*objref = u->objref;
+	return cr_obj_add_as(ctx, file, CR_OBJ_FILE, u->objref);
 }
 
-/* Once every task is written: both ends of each pair are in the tree. */
+/* Once every task is written: every socket written has its file met. */
 int cr_check_unix(struct cr_ctx *ctx)
 {
-	struct cr_unix_peer *p;
+	struct cr_unix_sk *u;
 
-	list_for_each_entry(p, &ctx->unix_peers, list)
-		if (!p->met)
+	list_for_each_entry(u, &ctx->unix_ahead, list)
+		if (!u->met)
 			return cr_err(ctx, -EOPNOTSUPP,
-				      "a socketpair() has an end open outside the checkpointed tasks (not supported)");
+				      "an AF_UNIX socket connected to one open outside the checkpointed tasks (not supported)");
 	return 0;
 }
 
 void cr_release_unix(struct cr_ctx *ctx)
 {
-	struct cr_unix_peer *p, *tmp;
-
-	list_for_each_entry_safe(p, tmp, &ctx->unix_peers, list)
-		kfree(p);
+	cr_unix_sk_release(&ctx->unix_ahead);
+	cr_unix_sk_release(&ctx->unix_creds);
 }
 
-/* restart: @sk's SO_PEERCRED, as socketpair() sets it, for another task. */
+/* restart: @sk's SO_PEERCRED, as connect() sets it, for another task. */
 static void cr_unix_set_peercred(struct sock *sk, struct pid *pid,
 				 const struct cred *cred)
 {
@@ -287,79 +466,115 @@ static void cr_unix_set_peercred(struct sock *sk, struct pid *pid,
 	put_cred(old_cred);
 }
 
-/* The process that made the pair: restored by now, its credentials read. */
-static struct cr_task_ctx *cr_unix_maker(struct cr_ctx *ctx, pid_t pid)
+/*
+ * Once every task is read, and none has taken its credentials yet: each
+ * socket's SO_PEERCRED, the process of the tree it names.
+ */
+int cr_restore_unix_creds(struct cr_ctx *ctx)
 {
-	struct cr_task_ctx *maker = cr_tree_find(ctx, pid);
+	struct cr_task_ctx *maker;
+	struct cr_unix_sk *u;
 
-	if (!maker || maker->index > ctx->reader->index ||
-	    maker->tt.pid != maker->tt.tgid || !maker->commit.creds)
-		return NULL;
-	return maker;
-}
-
-static int cr_check_unix_rec(struct cr_ctx *ctx, const struct cr_unix_pair *rec,
-			     const struct cr_hdr *hdr)
-{
-	u64 len = sizeof(*rec);
-	unsigned int i;
-
-	if ((rec->type != SOCK_STREAM && rec->type != SOCK_DGRAM &&
-	     rec->type != SOCK_SEQPACKET) || rec->pad ||
-	    !rec->end[0].objref || rec->end[0].objref == rec->end[1].objref)
-		return -EINVAL;
-	for (i = 0; i < 2; i++) {
-		const struct cr_unix_end *e = &rec->end[i];
-
-		if (!e->objref || e->flags & ~(O_ACCMODE | O_NONBLOCK) ||
-		    (e->flags & O_ACCMODE) != O_RDWR ||
-		    e->shutdown & ~SHUTDOWN_MASK ||
-		    e->sndbuf > INT_MAX || e->rcvbuf > INT_MAX ||
-		    e->nr_msgs > CR_UNIX_MSGS_MAX ||
-		    e->nr_bytes > CR_UNIX_DATA_MAX ||
-		    !cr_unix_maker(ctx, e->peer_pid))
-			return -EINVAL;
-		len += (u64)e->nr_msgs * sizeof(u32) + e->nr_bytes;
+	list_for_each_entry(u, &ctx->unix_creds, list) {
+		maker = cr_tree_find(ctx, u->pid);
+		if (!maker || maker->tt.pid != maker->tt.tgid ||
+		    !maker->commit.creds)
+			return cr_err(ctx, -EINVAL,
+				      "an AF_UNIX socket's peer pid %d is not a restored process",
+				      u->pid);
+		cr_unix_set_peercred(u->sk, task_tgid(maker->task),
+				     maker->commit.creds);
 	}
-	return len == hdr->len ? 0 : -EINVAL;
+	return 0;
 }
 
-/* socketpair(), with its checks, as two files with @rec's flags. */
-static int cr_unix_make(const struct cr_unix_pair *rec, struct socket **sock,
-			struct file **file)
+/* Give @sk the SO_PEERCRED of process @pid once all are read; 0: none. */
+static int cr_unix_want_cred(struct cr_ctx *ctx, struct sock *sk, pid_t pid)
 {
-	unsigned int i;
-	int err;
+	struct cr_unix_sk *u;
 
-	err = sock_create(AF_UNIX, rec->type, 0, &sock[0]);
+	if (!pid) {
+		cr_unix_set_peercred(sk, NULL, NULL);
+		return 0;
+	}
+	u = cr_unix_sk_add(&ctx->unix_creds, sk);
+	if (!u)
+		return -ENOMEM;
+	u->pid = pid;
+	return 0;
+}
+
+static bool cr_unix_type_ok(u32 type)
+{
+	return type == SOCK_STREAM || type == SOCK_DGRAM ||
+	       type == SOCK_SEQPACKET;
+}
+
+/* One end; @file: it has a file, or it is not yet accepted. */
+static bool cr_unix_end_ok(const struct cr_unix_end *e, bool file)
+{
+	bool path = e->addr_kind && e->sun_path[0];
+
+	if (file && (!e->objref || e->flags & ~(O_ACCMODE | O_NONBLOCK) ||
+		     (e->flags & O_ACCMODE) != O_RDWR))
+		return false;
+	if (!file && (e->objref || e->flags || e->sndbuf || e->rcvbuf))
+		return false;
+	if (e->shutdown & ~SHUTDOWN_MASK || e->sndbuf > INT_MAX ||
+	    e->rcvbuf > INT_MAX || e->nr_msgs > CR_UNIX_MSGS_MAX ||
+	    e->nr_bytes > CR_UNIX_DATA_MAX || e->peer_pid < 0)
+		return false;
+	if (e->addr_kind > CR_UNIX_ADDR_ACCEPTED ||
+	    !e->addr_kind != !e->addr_len || e->addr_len > sizeof(e->sun_path))
+		return false;
+	if (path && (e->sun_path[0] != '/' ||
+		     strnlen(e->sun_path, e->addr_len) != e->addr_len - 1))
+		return false;
+	return !(e->mode & ~S_IALLUGO) &&
+	       (!e->mode || (path && e->addr_kind == CR_UNIX_ADDR_BOUND));
+}
+
+/* Bind @sock to its address again, or give it its listener's. */
+static int cr_unix_set_addr(struct cr_ctx *ctx, struct socket *sock,
+			    const struct cr_unix_end *e)
+{
+	int len = offsetof(struct sockaddr_un, sun_path) + e->addr_len;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct unix_address *addr;
+	int err = 0;
+
+	if (e->addr_kind == CR_UNIX_ADDR_ACCEPTED) {
+		addr = kmalloc(sizeof(*addr) + len, GFP_KERNEL);
+		if (!addr)
+			return -ENOMEM;
+		refcount_set(&addr->refcnt, 1);
+		addr->len = len;
+		addr->name->sun_family = AF_UNIX;
+		memcpy(addr->name->sun_path, e->sun_path, e->addr_len);
+		/* As connect() gives it, for getsockname()'s acquire. */
+		smp_store_release(&unix_sk(sock->sk)->addr, addr);
+		return 0;
+	}
+	if (e->addr_kind != CR_UNIX_ADDR_BOUND)
+		return 0;
+	memcpy(sun.sun_path, e->sun_path, e->addr_len);
+	if (sun.sun_path[0])
+		err = cr_unlink_socket_file(sun.sun_path);
+	err = err ?: security_socket_bind(sock, (struct sockaddr *)&sun, len) ?:
+	      kernel_bind(sock, (struct sockaddr *)&sun, len);
+	if (!err && sun.sun_path[0])
+		err = cr_chmod_socket_file(&unix_sk(sock->sk)->path, e->mode);
+	if (err && sun.sun_path[0])
+		return cr_err(ctx, err, "cannot bind an AF_UNIX socket to %s again",
+			      sun.sun_path);
 	if (err)
-		return err;
-	err = sock_create(AF_UNIX, rec->type, 0, &sock[1]);
-	if (err) {
-		sock_release(sock[0]);
-		return err;
-	}
-	err = security_socket_socketpair(sock[0], sock[1]) ?:
-	      sock[0]->ops->socketpair(sock[0], sock[1]);
-	for (i = 0; i < 2; i++) {
-		if (err) {
-			sock_release(sock[i]);
-			continue;
-		}
-		file[i] = sock_alloc_file(sock[i], rec->end[i].flags, NULL);
-		if (IS_ERR(file[i])) {
-			err = PTR_ERR(file[i]);
-			file[i] = NULL;
-		}
-	}
-	return err;
+		return cr_err(ctx, err, "cannot bind an AF_UNIX socket to its abstract name again");
+	return 0;
 }
 
-/* The options of one end, and its SO_PEERCRED. */
-static int cr_unix_set_end(struct cr_ctx *ctx, struct socket *sock,
-			   const struct cr_unix_end *e)
+/* The buffer sizes and shutdowns of @sock. */
+static int cr_unix_set_opts(struct socket *sock, const struct cr_unix_end *e)
 {
-	struct cr_task_ctx *maker = cr_unix_maker(ctx, e->peer_pid);
 	int val, err = 0;
 
 	if (e->sndbuf) {
@@ -372,12 +587,37 @@ static int cr_unix_set_end(struct cr_ctx *ctx, struct socket *sock,
 		err = sock_setsockopt(sock, SOL_SOCKET, SO_RCVBUF,
 				      KERNEL_SOCKPTR(&val), sizeof(val));
 	}
-	cr_unix_set_peercred(sock->sk, task_tgid(maker->task),
-			     maker->commit.creds);
 	return err;
 }
 
-/* Read the messages queued to @to, and send them to it from @from. */
+static int cr_unix_shutdown(struct socket *sock, const struct cr_unix_end *e)
+{
+	int err = 0;
+
+	if (e->shutdown & SEND_SHUTDOWN)
+		err = kernel_sock_shutdown(sock, SHUT_WR);
+	if (!err && (e->shutdown & RCV_SHUTDOWN))
+		err = kernel_sock_shutdown(sock, SHUT_RD);
+	return err;
+}
+
+/* A socket and its file, with the checks of socket(). */
+static int cr_unix_socket(u32 type, const struct cr_unix_end *e,
+			  struct socket **sock, struct file **file)
+{
+	int err = sock_create(AF_UNIX, type, 0, sock);
+
+	if (err)
+		return err;
+	*file = sock_alloc_file(*sock, e->flags, NULL);
+	if (IS_ERR(*file)) {
+		err = PTR_ERR(*file);
+		*file = NULL;
+	}
+	return err;
+}
+
+/* Read the messages queued to the peer of @from, and send them again. */
 static int cr_unix_refill(struct cr_ctx *ctx, struct socket *from,
 			  const struct cr_unix_end *e, char *buf)
 {
@@ -409,13 +649,149 @@ static int cr_unix_refill(struct cr_ctx *ctx, struct socket *from,
 	return left ? cr_err(ctx, -EINVAL, "bad AF_UNIX message lengths") : 0;
 }
 
-/* restart: a CR_UNIX_PAIR, as the object of both of its files. */
+/* restart: a CR_UNIX_SOCK, which may be listening. */
+int cr_restore_unix_sock(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+{
+	struct cr_unix_sock rec;
+	struct socket *sock;
+	struct file *file;
+	bool listening;
+	int err;
+
+	if (hdr->len != sizeof(rec))
+		return cr_err(ctx, -EINVAL, "bad AF_UNIX socket record");
+	err = cr_read(ctx, &rec, sizeof(rec));
+	if (err)
+		return err;
+	listening = rec.flags & CR_UNIX_LISTENING;
+	if (!cr_unix_type_ok(rec.type) || rec.flags & ~CR_UNIX_LISTENING ||
+	    rec.pad || !cr_unix_end_ok(&rec.end, true) ||
+	    rec.end.nr_msgs || rec.end.nr_bytes ||
+	    rec.end.addr_kind == CR_UNIX_ADDR_ACCEPTED ||
+	    (listening && (rec.type == SOCK_DGRAM || !rec.end.peer_pid ||
+			   rec.end.addr_kind != CR_UNIX_ADDR_BOUND)) ||
+	    (!listening && rec.backlog))
+		return cr_err(ctx, -EINVAL, "bad AF_UNIX socket record");
+
+	err = cr_unix_socket(rec.type, &rec.end, &sock, &file);
+	if (err)
+		return cr_err(ctx, err, "cannot make an AF_UNIX socket");
+	err = cr_unix_set_addr(ctx, sock, &rec.end);
+	if (err)
+		goto out;
+	if (listening) {
+		/* As listen() does. */
+		rec.backlog = min_t(u32, rec.backlog,
+				    READ_ONCE(sock_net(sock->sk)->core.sysctl_somaxconn));
+		err = security_socket_listen(sock, rec.backlog) ?:
+		      kernel_listen(sock, rec.backlog);
+	}
+	err = err ?: cr_unix_set_opts(sock, &rec.end) ?:
+	      cr_unix_shutdown(sock, &rec.end) ?:
+	      cr_unix_want_cred(ctx, sock->sk, rec.end.peer_pid);
+	if (err) {
+		cr_err(ctx, err, "cannot restore an AF_UNIX socket");
+		goto out;
+	}
+	err = cr_obj_insert(ctx, rec.end.objref, CR_OBJ_FILE, file);
+	if (!err)
+		return 0;
+out:
+	fput(file);
+	return err;
+}
+
+/*
+ * A connection not yet accepted: connect @sock to its listener again, and
+ * find in *@embryo the socket accept() will return, held.
+ */
+static int cr_unix_connect(struct cr_ctx *ctx, const struct cr_unix_pair *rec,
+			   struct socket *sock, struct sock **embryo)
+{
+	struct file *lfile = cr_obj_find(ctx, rec->listener, CR_OBJ_FILE);
+	struct socket *lsock = lfile ? sock_from_file(lfile) : NULL;
+	const struct cr_unix_end *e = &rec->end[1];
+	struct unix_address *addr = NULL;
+	struct sockaddr_un sun;
+	struct sock *peer;
+	bool ours;
+	int err;
+
+	if (lsock && lsock->sk->sk_family == AF_UNIX &&
+	    lsock->type == rec->type &&
+	    READ_ONCE(lsock->sk->sk_state) == TCP_LISTEN)
+		/* Pairs with the release of bind(). */
+		addr = smp_load_acquire(&unix_sk(lsock->sk)->addr);
+	if (!addr || e->addr_kind != CR_UNIX_ADDR_ACCEPTED ||
+	    addr->len != offsetof(struct sockaddr_un, sun_path) + e->addr_len ||
+	    memcmp(addr->name->sun_path, e->sun_path, e->addr_len))
+		return cr_err(ctx, -EINVAL, "an AF_UNIX connection names no listener");
+	memcpy(&sun, addr->name, addr->len);
+	err = security_socket_connect(sock, (struct sockaddr *)&sun, addr->len) ?:
+	      kernel_connect(sock, (struct sockaddr *)&sun, addr->len, O_NONBLOCK);
+	if (err)
+		return cr_err(ctx, err, "cannot connect an AF_UNIX socket again");
+	peer = unix_peer_get(sock->sk);
+	if (!peer)
+		return cr_err(ctx, -ECONNRESET, "an AF_UNIX connection was lost");
+	unix_state_lock(peer);
+	ours = unix_sk(peer)->listener == lsock->sk;
+	unix_state_unlock(peer);
+	if (!ours) {
+		sock_put(peer);
+		return cr_err(ctx, -EADDRINUSE, "an AF_UNIX socket connected to another listener");
+	}
+	*embryo = peer;
+	return 0;
+}
+
+/* Link two new sockets as socketpair() does, with its checks. */
+static int cr_unix_link(struct socket **sock)
+{
+	return security_socket_socketpair(sock[0], sock[1]) ?:
+	       sock[0]->ops->socketpair(sock[0], sock[1]);
+}
+
+static int cr_check_unix_pair(const struct cr_unix_pair *rec,
+			      const struct cr_hdr *hdr)
+{
+	bool pending = rec->listener;
+	u64 len = sizeof(*rec);
+	unsigned int i;
+
+	if (!cr_unix_type_ok(rec->type) ||
+	    !cr_unix_end_ok(&rec->end[0], true) ||
+	    !cr_unix_end_ok(&rec->end[1], !pending) ||
+	    rec->end[0].objref == rec->end[1].objref)
+		return -EINVAL;
+	/* connect() gives a datagram socket no SO_PEERCRED. */
+	if (rec->type != SOCK_DGRAM &&
+	    (!rec->end[0].peer_pid || !rec->end[1].peer_pid))
+		return -EINVAL;
+	if (pending && (rec->type == SOCK_DGRAM || rec->end[0].nr_msgs ||
+			rec->end[1].addr_kind != CR_UNIX_ADDR_ACCEPTED))
+		return -EINVAL;
+	for (i = 0; i < 2; i++) {
+		if (rec->end[i].addr_kind == CR_UNIX_ADDR_ACCEPTED &&
+		    rec->type == SOCK_DGRAM)
+			return -EINVAL;
+		len += (u64)rec->end[i].nr_msgs * sizeof(u32) +
+		       rec->end[i].nr_bytes;
+	}
+	return len == hdr->len ? 0 : -EINVAL;
+}
+
+/*
+ * restart: a CR_UNIX_PAIR, as the object of both of its files, or of the
+ * client's of a connection not yet accepted.
+ */
 int cr_restore_unix(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 {
 	struct socket *sock[2] = {};
 	struct file *file[2] = {};
+	struct sock *sk[2] = {};
 	struct cr_unix_pair rec;
-	unsigned int i;
+	unsigned int i, n;
 	char *buf = NULL;
 	int err;
 
@@ -424,37 +800,62 @@ int cr_restore_unix(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 	err = cr_read(ctx, &rec, sizeof(rec));
 	if (err)
 		return err;
-	if (cr_check_unix_rec(ctx, &rec, hdr))
+	if (cr_check_unix_pair(&rec, hdr))
 		return cr_err(ctx, -EINVAL, "bad AF_UNIX pair record");
-	err = cr_unix_make(&rec, sock, file);
+	n = rec.listener ? 1 : 2;
+	for (i = 0; !err && i < n; i++)
+		err = cr_unix_socket(rec.type, &rec.end[i], &sock[i], &file[i]);
 	if (err) {
-		cr_err(ctx, err, "cannot make a socketpair()");
+		cr_err(ctx, err, "cannot make an AF_UNIX socket");
 		goto out;
 	}
+	for (i = 0; !err && i < n; i++)
+		err = cr_unix_set_addr(ctx, sock[i], &rec.end[i]);
+	if (err)
+		goto out;
+	if (rec.listener) {
+		err = cr_unix_connect(ctx, &rec, sock[0], &sk[1]);
+	} else {
+		err = cr_unix_link(sock);
+		if (err)
+			cr_err(ctx, err, "cannot make a socketpair()");
+		else
+			sk[1] = sock[1]->sk;
+	}
+	if (err)
+		goto out;
+	if (n == 2)
+		sock_hold(sk[1]);
+	sk[0] = sock[0]->sk;
+	sock_hold(sk[0]);
+
 	buf = kvmalloc(max(rec.end[0].nr_bytes, rec.end[1].nr_bytes) ?: 1,
 		       GFP_KERNEL);
 	err = buf ? 0 : -ENOMEM;
+	for (i = 0; !err && i < n; i++)
+		err = cr_unix_set_opts(sock[i], &rec.end[i]);
 	for (i = 0; !err && i < 2; i++)
-		err = cr_unix_set_end(ctx, sock[i], &rec.end[i]);
+		err = cr_unix_want_cred(ctx, sk[i], rec.end[i].peer_pid);
 	if (err)
-		cr_err(ctx, err, "cannot set the buffer sizes of a socketpair()");
-	for (i = 0; !err && i < 2; i++)
-		err = cr_unix_refill(ctx, sock[1 - i], &rec.end[i], buf);
-	for (i = 0; !err && i < 2; i++) {
-		if (rec.end[i].shutdown & SEND_SHUTDOWN)
-			err = kernel_sock_shutdown(sock[i], SHUT_WR);
-		if (!err && (rec.end[i].shutdown & RCV_SHUTDOWN))
-			err = kernel_sock_shutdown(sock[i], SHUT_RD);
-	}
-	for (i = 0; !err && i < 2; i++) {
+		cr_err(ctx, err, "cannot set the options of an AF_UNIX socket");
+	if (!err && n == 2)
+		err = cr_unix_refill(ctx, sock[1], &rec.end[0], buf);
+	if (!err)
+		err = cr_unix_refill(ctx, sock[0], &rec.end[1], buf);
+	for (i = 0; !err && i < n; i++)
+		err = cr_unix_shutdown(sock[i], &rec.end[i]);
+	for (i = 0; !err && i < n; i++) {
 		err = cr_obj_insert(ctx, rec.end[i].objref, CR_OBJ_FILE, file[i]);
 		if (!err)
 			file[i] = NULL;
 	}
 out:
 	kvfree(buf);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		if (file[i])
 			fput(file[i]);
+		if (sk[i])
+			sock_put(sk[i]);
+	}
 	return err;
 }

@@ -57,6 +57,7 @@ enum cr_type {
 	CR_EPOLL,		/* struct cr_epoll, cr_epoll_item[nr_items] */
 	CR_SHMEM,		/* struct cr_shmem, name, then its CR_PAGES */
 	CR_UNIX_PAIR,		/* struct cr_unix_pair, queued messages */
+	CR_UNIX_SOCK,		/* struct cr_unix_sock */
 	CR_DATA,		/* bytes of a deleted file, after its CR_FILE */
 	CR_FDTABLE,		/* struct cr_fdtable, cr_fd[], cr_lock[] */
 	CR_FS,			/* struct cr_fs, path of cwd */
@@ -312,29 +313,53 @@ struct cr_epoll_item {
 #define CR_UNIX_DATA_MAX	(4U << 20)	/* most bytes queued in a pair */
 #define CR_UNIX_MSGS_MAX	4096		/* most messages queued to one end */
 
-/* One socket of a socketpair(AF_UNIX), and what it has to read. */
+#define CR_UNIX_ADDR_BOUND	1	/* its own, from bind() */
+#define CR_UNIX_ADDR_ACCEPTED	2	/* its listener's, from accept() */
+
+/* One AF_UNIX socket, and what it has to read. */
 struct cr_unix_end {
-	__u32	objref;		/* of its file */
+	__u32	objref;		/* of its file; 0: not yet accepted */
 	__u32	flags;		/* O_* flags: O_RDWR, O_NONBLOCK */
 	__u32	shutdown;	/* 1: no more reading, 2: no more sending */
 	__u32	sndbuf;		/* SO_SNDBUF, if set; 0: the default */
 	__u32	rcvbuf;		/* SO_RCVBUF, if set; 0: the default */
 	__s32	peer_pid;	/* SO_PEERCRED pid: a process of the tree */
-	__u32	nr_msgs;	/* messages queued to it, after the pair */
+	__u32	nr_msgs;	/* messages queued to it, after the record */
 	__u32	nr_bytes;	/* their bytes */
+	__u32	addr_kind;	/* 0: no address, or CR_UNIX_ADDR_* */
+	__u32	addr_len;	/* bytes of sun_path: a path with its NUL */
+	__u32	mode;		/* a path's socket file: its permissions */
+	char	sun_path[108];	/* an absolute path, or "\0" and a name */
 };
 
 /*
- * A socketpair(AF_UNIX), with both of its files, met at the first of
- * them. The messages queued to end[0], then those queued to end[1],
- * follow: each a __u32 length and its bytes. A stream's partly read
- * message is its unread part. SO_PEERCRED is the credentials of its
- * peer_pid's process, whose euid and egid it must have.
+ * Two connected AF_UNIX sockets, from socketpair(), or from connect() and
+ * accept(), with both of their files, met at the first of them. The
+ * messages queued to end[0], then those queued to end[1], follow: each a
+ * __u32 length and its bytes. A stream's partly read message is its
+ * unread part. SO_PEERCRED is the credentials of its peer_pid's process,
+ * whose euid and egid it must have.
+ *
+ * A connection not yet accepted names its listener, written before it:
+ * end[0] is the socket that called connect(), end[1] the one accept()
+ * will return, which has no file yet. Connections follow their listener
+ * in the order accept() takes them.
  */
 struct cr_unix_pair {
 	__u32	type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
-	__u32	pad;
+	__u32	listener;	/* objref of its CR_UNIX_SOCK, if not accepted */
 	struct cr_unix_end end[2];
+};
+
+#define CR_UNIX_LISTENING	(1U << 0)
+
+/* An AF_UNIX socket that is not connected: made, bound or listening. */
+struct cr_unix_sock {
+	__u32	type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	__u32	flags;		/* CR_UNIX_LISTENING */
+	__u32	backlog;	/* of listen() */
+	__u32	pad;
+	struct cr_unix_end end;	/* nothing queued */
 };
 
 #define CR_FD_CLOEXEC		(1U << 0)

@@ -137,6 +137,21 @@ static int make_bound_unix(void)
 	return fd;
 }
 
+/* The same, with a datagram queued from a socket now closed. */
+static int make_unix_datagram(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = make_bound_unix(), from = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1, "cr-lsm-%d",
+		 getpid());
+	if (fd < 0 || sendto(from, "x", 1, 0, (struct sockaddr *)&sun,
+			     sizeof(sun)) != 1)
+		return -1;
+	close(from);
+	return fd;
+}
+
 static int make_eventfd(void)
 {
 	return eventfd(0, 0);
@@ -265,8 +280,12 @@ FIXTURE_VARIANT_ADD(kind, unix_socketpair) {
 };
 
 FIXTURE_VARIANT_ADD(kind, bound_unix_socket) {
-	.make = make_bound_unix, .kind = NOT_YET,
-	.reason = "a bound AF_UNIX socket",
+	.make = make_bound_unix, .kind = SUPPORTED,
+};
+
+FIXTURE_VARIANT_ADD(kind, unix_datagram_from_another) {
+	.make = make_unix_datagram, .kind = NOT_YET,
+	.reason = "datagrams from another socket queued",
 };
 
 FIXTURE_VARIANT_ADD(kind, eventfd) {

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * AF_UNIX socket pairs: of each type, shared by a parent and its child,
+ * AF_UNIX sockets: pairs of each type, shared by a parent and its child,
  * with messages in flight both ways, a partly read one, a shutdown, a
- * buffer size, O_NONBLOCK and SO_PEERCRED; and what is refused.
+ * buffer size, O_NONBLOCK and SO_PEERCRED; a listening socket bound to
+ * a path or an abstract name, with an accepted connection and one
+ * waiting for accept(); a forking server of each kind; and what is
+ * refused.
  */
 #define _GNU_SOURCE
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include "../kselftest_harness.h"
 #include "cr_util.h"
 
@@ -58,6 +64,21 @@ static int expect_read(int fd, const char *want)
 		got += n;
 	}
 	return strcmp(buf, want) ? 1 : 0;
+}
+
+/* Read all @len bytes, however a stream splits them. */
+static int read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = read(fd, (char *)buf + got, len - got);
+		if (n <= 0)
+			return -1;
+		got += n;
+	}
+	return 0;
 }
 
 FIXTURE(pair) {
@@ -163,6 +184,268 @@ TEST_F(pair, keeps_its_messages_and_state)
 	EXPECT_EQ(cr_wait_exit(restored), 0) TH_LOG("%s", cr_notes());
 }
 
+FIXTURE(listener) {
+	struct cr_files f;
+	struct sockaddr_un addr;
+	socklen_t addr_len;
+};
+
+FIXTURE_VARIANT(listener) {
+	int type;
+	bool path;
+};
+
+FIXTURE_VARIANT_ADD(listener, stream_path) {
+	.type = SOCK_STREAM,
+	.path = true,
+};
+
+FIXTURE_VARIANT_ADD(listener, stream_abstract) {
+	.type = SOCK_STREAM,
+};
+
+FIXTURE_VARIANT_ADD(listener, seqpacket_path) {
+	.type = SOCK_SEQPACKET,
+	.path = true,
+};
+
+FIXTURE_SETUP(listener)
+{
+	char *p = self->addr.sun_path;
+
+	cr_files_init(&self->f, "unix-listen");
+	self->addr.sun_family = AF_UNIX;
+	if (variant->path) {
+		snprintf(p, sizeof(self->addr.sun_path), "%s.sock", self->f.go);
+		unlink(p);
+		self->addr_len = offsetof(struct sockaddr_un, sun_path) +
+				 strlen(p) + 1;
+	} else {
+		snprintf(p + 1, sizeof(self->addr.sun_path) - 1, "cr-%d", getpid());
+		self->addr_len = offsetof(struct sockaddr_un, sun_path) + 1 +
+				 strlen(p + 1);
+	}
+}
+
+FIXTURE_TEARDOWN(listener)
+{
+	if (variant->path)
+		unlink(self->addr.sun_path);
+	cr_files_fini(&self->f);
+}
+
+/* Whether @fd's own (or its peer's) address is @want. */
+static int check_addr(int fd, bool peer, const struct sockaddr_un *want,
+		      socklen_t want_len)
+{
+	struct sockaddr_un got = {};
+	socklen_t len = sizeof(got);
+
+	if (peer ? getpeername(fd, (struct sockaddr *)&got, &len) :
+		   getsockname(fd, (struct sockaddr *)&got, &len))
+		return 1;
+	return len != want_len || memcmp(&got, want, len);
+}
+
+static int check_peer_pid(int fd, pid_t want)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
+		return 1;
+	return cred.pid != want || cred.uid != getuid() || cred.gid != getgid();
+}
+
+/*
+ * A client of the listener: connects, says @hello, tells the root so
+ * through @note, then after restart reads @reply and checks the
+ * addresses and peer credentials of its socket.
+ */
+static int client(const struct sockaddr_un *addr, socklen_t addr_len,
+		  int type, const char *go, int note, const char *hello,
+		  const char *reply)
+{
+	int fd = socket(AF_UNIX, type, 0), bad = 0;
+
+	if (connect(fd, (const struct sockaddr *)addr, addr_len) ||
+	    write(fd, hello, strlen(hello)) != (ssize_t)strlen(hello) ||
+	    write(note, "x", 1) != 1)
+		return 100;
+	while (access(go, F_OK))
+		usleep(10000);
+	if (check_addr(fd, true, addr, addr_len))
+		bad |= 1;
+	if (check_peer_pid(fd, getppid()))
+		bad |= 2;
+	if (expect_read(fd, reply))
+		bad |= 4;
+	return bad;
+}
+
+/*
+ * The root listens; one child connects and is accepted, another connects
+ * and waits in the queue, each having said hello; the root has sent the
+ * first a message. After restart, the root reads the first's hello,
+ * accepts the second with its hello, answers it, and takes a connection
+ * made after restart. Addresses, peer credentials and a path's socket
+ * file mode are as they were.
+ */
+TEST_F(listener, keeps_its_connections_and_addresses)
+{
+	const struct sockaddr_un *addr = &self->addr;
+	socklen_t addr_len = self->addr_len;
+	int type = variant->type;
+	pid_t root, restored;
+	int status;
+
+	cr_be_subreaper();
+	root = fork();
+	ASSERT_GE(root, 0);
+	if (!root) {
+		int lfd, a1, a2, c3, note[2], bad = 0, i;
+		pid_t child[3];
+		struct stat st;
+		char buf[2];
+
+		cr_child_init();
+		lfd = socket(AF_UNIX, type, 0);
+		if (bind(lfd, (const struct sockaddr *)addr, addr_len) ||
+		    listen(lfd, 4) || pipe(note) ||
+		    (variant->path && chmod(addr->sun_path, 0640)))
+			_exit(100);
+		child[0] = fork();
+		if (!child[0])
+			_exit(client(addr, addr_len, type, self->f.go, note[1],
+				     "hello1", "to-c1"));
+		a1 = accept(lfd, NULL, NULL);
+		if (a1 < 0 || write(a1, "to-c1", 5) != 5)
+			_exit(101);
+		child[1] = fork();
+		if (!child[1])
+			_exit(client(addr, addr_len, type, self->f.go, note[1],
+				     "hello2", "to-c2"));
+		if (read_full(note[0], buf, 2))
+			_exit(102);
+		cr_wait_go(self->f.go);
+
+		if (check_addr(lfd, false, addr, addr_len) ||
+		    check_addr(a1, false, addr, addr_len))
+			bad |= 1;
+		if (variant->path && (stat(addr->sun_path, &st) ||
+				      !S_ISSOCK(st.st_mode) ||
+				      (st.st_mode & 07777) != 0640))
+			bad |= 2;
+		if (expect_read(a1, "hello1") || check_peer_pid(a1, child[0]))
+			bad |= 4;
+		a2 = accept(lfd, NULL, NULL);
+		if (write(a2, "to-c2", 5) != 5 || expect_read(a2, "hello2") ||
+		    check_peer_pid(a2, child[1]) ||
+		    check_addr(a2, false, addr, addr_len))
+			bad |= 8;
+		child[2] = fork();
+		if (!child[2]) {
+			c3 = socket(AF_UNIX, type, 0);
+			_exit(connect(c3, (const struct sockaddr *)addr,
+				      addr_len) || write(c3, "3", 1) != 1);
+		}
+		c3 = accept(lfd, NULL, NULL);
+		if (c3 < 0 || expect_read(c3, "3"))
+			bad |= 16;
+		for (i = 0; i < 3; i++) {
+			if (waitpid(child[i], &status, 0) != child[i] ||
+			    !WIFEXITED(status) || WEXITSTATUS(status))
+				bad |= (32 << i) | WEXITSTATUS(status) << 8;
+		}
+		if (bad)
+			cr_note("type %d path %d: %#x\n", type, variant->path, bad);
+		_exit(bad ? 1 : 0);
+	}
+	ASSERT_EQ(cr_wait_child_ready(self->f.go, root, &status), 0);
+	restored = cr_checkpoint_restart_tree(&self->f, root, RESTART_PIDS);
+	ASSERT_EQ(restored, root) TH_LOG("%s", cr_log(&self->f));
+	cr_go(self->f.go);
+	EXPECT_EQ(cr_wait_exit(restored), 0) TH_LOG("%s", cr_notes());
+}
+
+/* Bind @fd to the abstract name "cr-<pid>-@tag"; its address in *@sun. */
+static socklen_t bind_abstract(int fd, const char *tag, struct sockaddr_un *sun)
+{
+	socklen_t len;
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	snprintf(sun->sun_path + 1, sizeof(sun->sun_path) - 1, "cr-%d-%s",
+		 getpid(), tag);
+	len = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sun->sun_path + 1);
+	return bind(fd, (struct sockaddr *)sun, len) ? 0 : len;
+}
+
+/* A datagram from @fd is @want, from the socket at @from. */
+static int expect_from(int fd, const char *want, const struct sockaddr_un *from,
+		       socklen_t from_len)
+{
+	struct sockaddr_un got = {};
+	socklen_t len = sizeof(got);
+	char buf[16] = "";
+
+	if (recvfrom(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT,
+		     (struct sockaddr *)&got, &len) != (ssize_t)strlen(want))
+		return 1;
+	return strcmp(buf, want) || len != from_len || memcmp(&got, from, len);
+}
+
+/*
+ * Two datagram sockets bound to abstract names and connected to each
+ * other, each with a datagram from the other queued: after restart each
+ * reads it, from the other's address, and has no SO_PEERCRED.
+ */
+TEST(datagram_sockets_connected_both_ways)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "unix-dgram");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct sockaddr_un sa, sb;
+		socklen_t la, lb, len;
+		struct ucred cred;
+		int a, b, bad = 0;
+
+		cr_child_init();
+		a = socket(AF_UNIX, SOCK_DGRAM, 0);
+		b = socket(AF_UNIX, SOCK_DGRAM, 0);
+		la = bind_abstract(a, "a", &sa);
+		lb = bind_abstract(b, "b", &sb);
+		if (!la || !lb || connect(a, (struct sockaddr *)&sb, lb) ||
+		    connect(b, (struct sockaddr *)&sa, la) ||
+		    send(a, "ab", 2, 0) != 2 || send(b, "ba", 2, 0) != 2)
+			_exit(2);
+		cr_wait_go(f.go);
+		if (expect_from(b, "ab", &sa, la) || expect_from(a, "ba", &sb, lb))
+			bad |= 1;
+		if (check_addr(a, true, &sb, lb) || check_addr(b, false, &sb, lb))
+			bad |= 2;
+		len = sizeof(cred);
+		if (getsockopt(a, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
+		    cred.pid)
+			bad |= 4;
+		if (send(a, "again", 5, 0) != 5 || expect_from(b, "again", &sa, la))
+			bad |= 8;
+		if (bad)
+			cr_note("%#x\n", bad);
+		_exit(bad ? 1 : CR_OK);
+	}
+	ASSERT_EQ(cr_wait_child_ready(f.go, child, NULL), 0);
+	child = cr_checkpoint_restart_tree(&f, child, 0);
+	ASSERT_GT(child, 0) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(child), CR_OK) TH_LOG("%s", cr_notes());
+	cr_files_fini(&f);
+}
+
 /*
  * A socketpair() made outside the tree, or with a file in flight, is
  * refused.
@@ -209,7 +492,7 @@ TEST(refused_with_a_reason)
 	cr_wait_ready(f.go);
 	EXPECT_EQ(sys_checkpoint(child, f.img, 0, f.logfd), -1);
 	EXPECT_EQ(errno, EOPNOTSUPP);
-	EXPECT_NE(strstr(cr_log(&f), "made by a process outside the tree"), NULL)
+	EXPECT_NE(strstr(cr_log(&f), "SO_PEERCRED is a process outside the tree"), NULL)
 		TH_LOG("%s", cr_log(&f));
 
 	cr_go(f.go);
@@ -226,8 +509,8 @@ TEST(refused_with_a_reason)
 }
 
 /*
- * A forking server: it makes a socketpair() for each of its workers,
- * sends them jobs and reads their answers, several in flight at once.
+ * A forking server: it sends its workers jobs and reads their answers,
+ * several in flight at once.
  */
 #define WORKERS	3
 #define JOBS	1500
@@ -250,7 +533,7 @@ static int worker(int fd)
 	unsigned long long answer;
 	unsigned int job;
 
-	while (read(fd, &job, sizeof(job)) == sizeof(job) && job) {
+	while (!read_full(fd, &job, sizeof(job)) && job) {
 		answer = work(job);
 		if (write(fd, &answer, sizeof(answer)) != sizeof(answer))
 			return 1;
@@ -258,7 +541,57 @@ static int worker(int fd)
 	return 0;
 }
 
-static int forking_server(const char *out)
+/*
+ * Its workers, each with a socket to talk over: a socketpair() made before
+ * fork, or, given @path, a stream connected to the server's listening
+ * socket there, accepted once all are forked.
+ */
+static int start_workers(const char *path, int sv[WORKERS][2],
+			 pid_t pid[WORKERS])
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int lfd = -1;
+	unsigned int w;
+
+	if (path) {
+		strncpy(addr.sun_path, path, sizeof(addr.sun_path) - 1);
+		unlink(path);
+		lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) ||
+		    listen(lfd, WORKERS))
+			return 1;
+	}
+	for (w = 0; w < WORKERS; w++) {
+		if (!path && socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv[w]))
+			return 1;
+		pid[w] = fork();
+		if (!pid[w] && path) {
+			close(lfd);
+			sv[w][1] = socket(AF_UNIX, SOCK_STREAM, 0);
+			if (connect(sv[w][1], (struct sockaddr *)&addr,
+				    sizeof(addr)))
+				_exit(2);
+		} else if (!pid[w]) {
+			close(sv[w][0]);
+		}
+		if (!pid[w])
+			_exit(worker(sv[w][1]));
+		if (!path)
+			close(sv[w][1]);
+	}
+	for (w = 0; path && w < WORKERS; w++) {
+		sv[w][0] = accept(lfd, NULL, NULL);
+		if (sv[w][0] < 0)
+			return 1;
+	}
+	if (path) {
+		close(lfd);
+		unlink(path);
+	}
+	return 0;
+}
+
+static int serve(const char *out, const char *path)
 {
 	unsigned long long sum = 0, answer;
 	unsigned int job, done = 0, w;
@@ -266,22 +599,14 @@ static int forking_server(const char *out)
 	pid_t pid[WORKERS];
 	FILE *f;
 
-	for (w = 0; w < WORKERS; w++) {
-		if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv[w]))
-			return 1;
-		pid[w] = fork();
-		if (!pid[w]) {
-			close(sv[w][0]);
-			_exit(worker(sv[w][1]));
-		}
-		close(sv[w][1]);
-	}
+	if (start_workers(path, sv, pid))
+		return 1;
 	/* Each worker has one job in flight; answers come back in order. */
 	for (job = 1; job <= JOBS + WORKERS; job++) {
 		int fd = sv[job % WORKERS][0];
 
 		if (job > WORKERS) {
-			if (read(fd, &answer, sizeof(answer)) != sizeof(answer))
+			if (read_full(fd, &answer, sizeof(answer)))
 				return 2;
 			sum += answer % 1000003;
 			done++;
@@ -302,6 +627,19 @@ static int forking_server(const char *out)
 	return fclose(f) || bad ? 5 : 0;
 }
 
+static int forking_server(const char *out)
+{
+	return serve(out, NULL);
+}
+
+static int listening_server(const char *out)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%s.sock", out);
+	return serve(out, path);
+}
+
 /*
  * The forking server, uninterrupted, and checkpointed and restarted three
  * times at random moments: the same answers.
@@ -311,6 +649,19 @@ TEST(forking_server_gives_the_same_result)
 	char got[256];
 
 	cr_compare_restarted(_metadata, "server", forking_server, got,
+			     sizeof(got));
+	EXPECT_NE(strstr(got, "jobs 1500 sum"), NULL) TH_LOG("%s", got);
+}
+
+/*
+ * The same, its workers connected to its listening socket, checkpointed
+ * while they connect and wait to be accepted, or later.
+ */
+TEST(listening_server_gives_the_same_result)
+{
+	char got[256];
+
+	cr_compare_restarted(_metadata, "lserver", listening_server, got,
 			     sizeof(got));
 	EXPECT_NE(strstr(got, "jobs 1500 sum"), NULL) TH_LOG("%s", got);
 }
