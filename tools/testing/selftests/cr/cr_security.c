@@ -18,6 +18,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -253,7 +254,8 @@ TEST(restart_cannot_give_capabilities_the_caller_lacks)
  * for: a deleted file with a flock() lock on it, a memfd and shared
  * memory, a pipe with a byte in it, an epoll file over the pipe, an
  * eventfd and a timerfd, a signalfd, a pending signal, a POSIX timer, a
- * socketpair() with bytes queued both ways.
+ * socketpair() with bytes queued both ways, and a socket listening on a
+ * path with a connection accepted and one waiting.
  */
 static pid_t rich_waiter(struct cr_files *f)
 {
@@ -262,7 +264,8 @@ static pid_t rich_waiter(struct cr_files *f)
 	if (!child) {
 		struct itimerspec its = { .it_value.tv_sec = 100 };
 		struct epoll_event ev = { .events = EPOLLIN };
-		int p[2], sv[2], fd, ep, memfd, efd, tfd;
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+		int p[2], sv[2], fd, ep, memfd, efd, tfd, lfd, c[2];
 		char path[64], *shm;
 		timer_t timer;
 		sigset_t set;
@@ -294,6 +297,17 @@ static pid_t rich_waiter(struct cr_files *f)
 		    socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ||
 		    write(sv[0], "unix", 4) != 4 || write(sv[1], "pair", 4) != 4)
 			_exit(2);
+		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s.sock", path);
+		lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+		c[0] = socket(AF_UNIX, SOCK_STREAM, 0);
+		c[1] = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (bind(lfd, (struct sockaddr *)&sun, sizeof(sun)) ||
+		    listen(lfd, 2) ||
+		    connect(c[0], (struct sockaddr *)&sun, sizeof(sun)) ||
+		    write(accept(lfd, NULL, NULL), "in", 2) != 2 ||
+		    connect(c[1], (struct sockaddr *)&sun, sizeof(sun)) ||
+		    write(c[1], "wait", 4) != 4)
+			_exit(3);
 		strcpy(shm, "shared");
 		cr_wait_go(f->go);
 		_exit(CR_OK);
