@@ -86,6 +86,10 @@ static const char *cr_vma_unsupported(struct vm_area_struct *vma)
 		return "a mapping with madvise() or other flags c/r does not support";
 	if (!vma->vm_file && !vma_is_anonymous(vma))
 		return "a special mapping";
+	/* shmat() maps a wrapper of its segment's shmem file. */
+	if (vma->vm_file && shmem_file(vma->vm_file) &&
+	    vma->vm_file->f_op != file_inode(vma->vm_file)->i_fop)
+		return "SysV shared memory (not supported yet)";
 	return NULL;
 }
 

@@ -19,6 +19,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seccomp.h>
+#include <linux/sem.h>
 #include <linux/slab.h>
 #include <linux/utsname.h>
 #include <asm/syscall.h>
@@ -79,6 +80,8 @@ static const char *cr_task_unsupported(struct task_struct *t)
 		return "shares its memory with another process";
 	if (cr_sighand_shared(t))
 		return "shares its signal handlers";
+	if (sem_undo_pending(t))
+		return "has SysV semaphore adjustments (SEM_UNDO, not supported yet)";
 #ifdef CONFIG_SECCOMP
 	if (t->seccomp.mode != SECCOMP_MODE_DISABLED)
 		return "uses seccomp";

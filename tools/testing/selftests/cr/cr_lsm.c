@@ -137,6 +137,19 @@ static int make_bound_unix(void)
 	return fd;
 }
 
+/* A POSIX message queue, unlinked: nothing left behind. */
+static int make_mqueue(void)
+{
+	char name[32];
+	int fd;
+
+	snprintf(name, sizeof(name), "/cr-lsm-%d", getpid());
+	fd = syscall(__NR_mq_open, name + 1, O_RDWR | O_CREAT, 0600, NULL);
+	if (fd >= 0)
+		syscall(__NR_mq_unlink, name + 1);
+	return fd;
+}
+
 /* The same, with a datagram queued from a socket now closed. */
 static int make_unix_datagram(void)
 {
@@ -281,6 +294,11 @@ FIXTURE_VARIANT_ADD(kind, unix_socketpair) {
 
 FIXTURE_VARIANT_ADD(kind, bound_unix_socket) {
 	.make = make_bound_unix, .kind = SUPPORTED,
+};
+
+FIXTURE_VARIANT_ADD(kind, posix_mqueue) {
+	.make = make_mqueue, .kind = NOT_YET,
+	.reason = "a POSIX message queue",
 };
 
 FIXTURE_VARIANT_ADD(kind, unix_datagram_from_another) {

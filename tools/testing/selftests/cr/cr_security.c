@@ -15,6 +15,8 @@
 #include <sys/fsuid.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -517,6 +519,31 @@ static int make_async_file(void)
 	return pipe(p) ?: fcntl(p[0], F_SETFL, O_ASYNC);
 }
 
+/* SysV shared memory attached, its segment removed: nothing left behind. */
+static int make_sysv_shm(void)
+{
+	int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	void *p = id < 0 ? (void *)-1 : shmat(id, NULL, 0);
+
+	return p == (void *)-1 || shmctl(id, IPC_RMID, NULL);
+}
+
+static int sem_id = -1;
+
+/* A SysV semaphore taken with SEM_UNDO; its set is removed at the end. */
+static int make_sem_undo(void)
+{
+	struct sembuf op = { .sem_num = 0, .sem_op = 1, .sem_flg = SEM_UNDO };
+
+	sem_id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+	return sem_id < 0 || semop(sem_id, &op, 1);
+}
+
+static void remove_sem(void)
+{
+	semctl(sem_id, 0, IPC_RMID);
+}
+
 /* State refused while it is held, with its reason; the target unharmed. */
 FIXTURE(refused) {
 	struct cr_files f;
@@ -524,6 +551,7 @@ FIXTURE(refused) {
 
 FIXTURE_VARIANT(refused) {
 	int (*make)(void);
+	void (*cleanup)(void);
 	const char *reason;
 };
 
@@ -537,6 +565,15 @@ FIXTURE_VARIANT_ADD(refused, mlockall) {
 
 FIXTURE_VARIANT_ADD(refused, async_file) {
 	.make = make_async_file, .reason = "a file with O_ASYNC",
+};
+
+FIXTURE_VARIANT_ADD(refused, sysv_shm) {
+	.make = make_sysv_shm, .reason = "SysV shared memory",
+};
+
+FIXTURE_VARIANT_ADD(refused, sem_undo) {
+	.make = make_sem_undo, .cleanup = remove_sem,
+	.reason = "SysV semaphore adjustments",
 };
 
 FIXTURE_SETUP(refused)
@@ -559,6 +596,8 @@ TEST_F(refused, with_a_reason)
 		if (variant->make())
 			_exit(2);
 		cr_wait_go(self->f.go);
+		if (variant->cleanup)
+			variant->cleanup();
 		_exit(CR_OK);
 	}
 	EXPECT_EQ(cr_refused(_metadata, &self->f, child, variant->reason),
