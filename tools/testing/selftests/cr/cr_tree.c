@@ -504,6 +504,103 @@ TEST(uts_namespace_comes_back)
 	cr_files_fini(&f);
 }
 
+/* A process and its thread, each knowing its own ids from before. */
+struct ns_ids {
+	pid_t root, child, thread;
+};
+
+static void *ns_thread(void *arg)
+{
+	struct ns_ids *ids = arg;
+
+	ids->thread = gettid();
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/*
+ * A root whose child has a second thread. After restart each checks that
+ * its pid, its parent's and its thread's tid are what they were.
+ */
+static int ns_root(const char *go)
+{
+	struct ns_ids ids = { .root = getpid() };
+	int status, bad = 0;
+	pthread_t t;
+	pid_t child;
+
+	child = fork();
+	if (!child) {
+		ids.child = getpid();
+		if (pthread_create(&t, NULL, ns_thread, &ids))
+			_exit(100);
+		while (!__atomic_load_n(&ids.thread, __ATOMIC_SEQ_CST))
+			usleep(1000);
+		wait_go(go);
+		if (getpid() != ids.child || getppid() != ids.root)
+			_exit(1);
+		/* The thread is still there, with its tid. */
+		_exit(syscall(SYS_tgkill, ids.child, ids.thread, 0) ? 2 : 0);
+	}
+	usleep(100000);
+	cr_wait_go(go);
+	if (getpid() != ids.root)
+		bad |= 4;
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		bad |= 8;
+	else
+		bad |= WEXITSTATUS(status);
+	if (bad)
+		cr_note("pid namespace: %#x\n", bad);
+	return bad;
+}
+
+/*
+ * In a new pid namespace every pid is free: a tree whose pids are still
+ * in use - it was checkpointed without being killed - comes back there
+ * with all of them, while RESTART_PIDS fails outside it.
+ */
+TEST(fresh_pid_namespace_gives_every_task_its_pid)
+{
+	struct cr_files f;
+	pid_t root, helper, init;
+	int report[2], status;
+	long ret;
+
+	cr_files_init(&f, "pidns");
+	ASSERT_EQ(pipe(report), 0);
+	root = fork();
+	ASSERT_GE(root, 0);
+	if (!root) {
+		cr_child_init();
+		_exit(ns_root(f.go));
+	}
+	ASSERT_EQ(cr_wait_child_ready(f.go, root, &status), 0);
+	ASSERT_EQ(sys_checkpoint(root, f.img, 0, f.logfd), 0)
+		TH_LOG("%s", cr_log(&f));
+	lseek(f.img, 0, SEEK_SET);
+	EXPECT_EQ(sys_restart(0, f.img, RESTART_PIDS, f.logfd), -1);
+	EXPECT_EQ(errno, EEXIST);
+
+	lseek(f.img, 0, SEEK_SET);
+	ftruncate(f.logfd, 0);
+	helper = fork();
+	ASSERT_GE(helper, 0);
+	if (!helper) {
+		init = cr_restart_in_pidns(f.img, 0, f.logfd, report[1]);
+		if (init < 0 || waitpid(init, &status, 0) != init)
+			_exit(0x7f);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 0x7e);
+	}
+	ASSERT_EQ(read(report[0], &ret, sizeof(ret)), sizeof(ret));
+	EXPECT_EQ(ret, root) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(root), 0) TH_LOG("%s", cr_notes());
+	EXPECT_EQ(cr_wait_exit(helper), 0) TH_LOG("%s", cr_notes());
+	cr_files_fini(&f);
+}
+
 /* With RESTART_PIDS, a pid in use is a clear error. */
 TEST(pid_in_use)
 {

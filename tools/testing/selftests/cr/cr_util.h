@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -271,6 +272,39 @@ static inline pid_t cr_checkpoint_restart_tree(struct cr_files *f, pid_t pid,
 		return ret;
 	ret = sys_restart(0, f->img, flags, f->logfd);
 	return ret < 0 ? -errno : ret;
+}
+
+/*
+ * Restart the image on @fd in a new pid namespace, where every pid is
+ * free: unshare() one for the caller's children and fork its init, which
+ * calls restart() with RESTART_PIDS and @flags, writes what it returned
+ * (a long, -errno on failure) to @report, reaps every process left to it
+ * and exits with the root's status. Returns the init's pid (the caller's
+ * child), or -1. The caller's later children are born in the namespace.
+ */
+static inline pid_t cr_restart_in_pidns(int fd, unsigned long flags,
+					int logfd, int report)
+{
+	int status, root_status = 0;
+	pid_t init, w;
+	long ret;
+
+	if (unshare(CLONE_NEWPID))
+		return -1;
+	init = fork();
+	if (init)
+		return init;
+	ret = sys_restart(0, fd, flags | RESTART_PIDS, logfd);
+	if (ret < 0)
+		ret = -errno;
+	if (write(report, &ret, sizeof(ret)) != sizeof(ret) || ret < 0)
+		_exit(1);
+	while ((w = waitpid(-1, &status, __WALL)) > 0 || errno == EINTR) {
+		if (w == ret)
+			root_status = WIFEXITED(status) ? WEXITSTATUS(status) :
+				      128 + WTERMSIG(status);
+	}
+	_exit(root_status);
 }
 
 static inline long cr_now_ms(void)
