@@ -1,7 +1,8 @@
 #!/bin/sh
 # The demo, run in the guest: checkpoint a running, unmodified busybox
 # shell pipeline - a shell and its two children - kill it, restart it from
-# the image with the same pids, and watch it go on.
+# the image with the same pids, and watch it go on. Then copy it, while it
+# runs, into a new pid namespace where the copy has the same pids too.
 cd /tmp
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 tree() {
@@ -39,4 +40,16 @@ say "The restarted pipeline went on from where it stopped:"
 grep -A 4 -x "$last" /tmp/count.log
 echo "..."
 tail -n 2 /tmp/count.log
+
+say "cr checkpoint $new /tmp/copy.img; cr restart -N /tmp/copy.img   (a copy, in a new pid namespace)"
+/kselftest/cr/cr checkpoint $new /tmp/copy.img || exit 1
+/kselftest/cr/cr restart -N /tmp/copy.img > /tmp/copy.out || exit 1
+cat /tmp/copy.out
+init=$(sed -n 's/.*init \([0-9]*\)).*/\1/p' /tmp/copy.out)
+sleep 1
+echo "The original runs on, and the copy has the same pids in its namespace:"
+echo "  host pid -> pid in the new namespace"
+grep -H NSpid /proc/[0-9]*/status 2>/dev/null |
+	awk 'NF == 3 && $3 != 1 { printf "  %8d -> %d\n", $2, $3 }'
+kill -9 $init
 kill $new
