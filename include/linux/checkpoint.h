@@ -114,6 +114,7 @@ struct cr_ctx {
 	struct list_head	shmems;		/* checkpoint: their VMAs */
 	struct list_head	unix_ahead;	/* checkpoint: sockets met early */
 	struct list_head	unix_creds;	/* restart: SO_PEERCRED to give */
+	struct list_head	unix_connects;	/* restart: datagram peers */
 
 	/* The tree, in image order; by pid (the image's, at restart). */
 	struct cr_task_ctx	**tasks;
@@ -251,7 +252,7 @@ int cr_write_unix(struct cr_ctx *ctx, struct task_struct *t,
 		  struct file *file, u32 *objref);
 int cr_restore_unix(struct cr_ctx *ctx, const struct cr_hdr *hdr);
 int cr_restore_unix_sock(struct cr_ctx *ctx, const struct cr_hdr *hdr);
-int cr_restore_unix_creds(struct cr_ctx *ctx);
+int cr_finish_unix(struct cr_ctx *ctx);
 int cr_check_unix(struct cr_ctx *ctx);
 void cr_release_unix(struct cr_ctx *ctx);
 

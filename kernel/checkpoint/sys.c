@@ -51,6 +51,7 @@ static struct cr_ctx *cr_ctx_alloc(int fd, int logfd, unsigned long flags,
 	INIT_LIST_HEAD(&ctx->shmems);
 	INIT_LIST_HEAD(&ctx->unix_ahead);
 	INIT_LIST_HEAD(&ctx->unix_creds);
+	INIT_LIST_HEAD(&ctx->unix_connects);
 	init_completion(&ctx->all_parked);
 	init_waitqueue_head(&ctx->park_wq);
 

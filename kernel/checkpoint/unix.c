@@ -4,24 +4,26 @@
  *
  * Two connected sockets - from socketpair(), or from connect() and
  * accept() - are saved together as a CR_UNIX_PAIR when the first of their
- * files is met; a socket that is not connected, listening or not, as a
- * CR_UNIX_SOCK, followed by the connections waiting for its accept(). A
- * socket written before its file is met gets its objref ahead, and every
- * such file must be met in the tree, or a process outside that holds one
- * would lose its peer. The messages queued to a socket are copied without
+ * files is met; any other socket as a CR_UNIX_SOCK: one not connected,
+ * listening or not, followed by the connections waiting for its
+ * accept(), or a datagram socket connected one way, which names its
+ * peer. A socket gets its objref when it is written or first named, and
+ * every such socket's file must be met in the tree, or a process outside
+ * that holds one would lose its peer. Queued messages are copied without
  * being taken.
  *
  * restart() makes the sockets again with the checks of socket(), bind(),
  * listen(), connect() and socketpair(). A socket bound to a path binds to
  * it again, after removing the socket file its checkpointed self left;
  * an accepted socket gets its listener's address back. A connection not
- * yet accepted connects to its restored listener again. The messages are
- * sent again from the other end, and once every task is read each socket
- * gets its SO_PEERCRED back: the process that made the connection, with
- * the credentials that process is restored with.
+ * yet accepted connects to its restored listener again. Messages are
+ * sent again from the other end, a datagram from a socket given its
+ * sender's address. Once every task is read, datagram sockets connect to
+ * their peers and each socket gets its SO_PEERCRED back: the process that
+ * made the connection, with the credentials that process is restored
+ * with.
  *
- * File descriptors in flight, datagrams from sockets other than the peer,
- * and options c/r does not save are refused.
+ * File descriptors in flight and options c/r does not save are refused.
  */
 #include <linux/checkpoint.h>
 #include <linux/cred.h>
@@ -37,13 +39,14 @@
 #include <net/tcp_states.h>
 
 /*
- * checkpoint: a socket written before its file is met, or restart: a
- * socket owed its SO_PEERCRED.
+ * checkpoint: a socket given its objref before its file is met; restart:
+ * a socket owed its SO_PEERCRED or its datagram peer.
  */
 struct cr_unix_sk {
 	struct list_head	list;
 	struct sock		*sk;
-	u32			objref;	/* checkpoint */
+	u32			objref;	/* checkpoint; restart: of its peer */
+	bool			written; /* checkpoint: its record is */
 	bool			met;	/* checkpoint: its file is in the tree */
 	pid_t			pid;	/* restart: its SO_PEERCRED process */
 };
@@ -72,7 +75,7 @@ static void cr_unix_sk_release(struct list_head *list)
 }
 
 static const char cr_unix_foreign[] =
-	"an AF_UNIX socket with datagrams from another socket queued (not supported yet)";
+	"an AF_UNIX socket with datagrams from another socket queued (not supported)";
 
 /* What a socket has set that c/r does not save, or NULL. */
 static const char *cr_unix_options(struct sock *sk)
@@ -239,16 +242,32 @@ static int cr_unix_refuse(struct cr_ctx *ctx, struct task_struct *t,
 		      task_pid_vnr(t), why);
 }
 
-/* checkpoint: give @sk, written before its file is met, an objref. */
-static int cr_unix_ahead(struct cr_ctx *ctx, struct sock *sk, u32 *objref)
+/* checkpoint: @sk's entry, if it has an objref already. */
+static struct cr_unix_sk *cr_unix_find(struct cr_ctx *ctx, struct sock *sk)
 {
-	struct cr_unix_sk *u = cr_unix_sk_add(&ctx->unix_ahead, sk);
+	struct cr_unix_sk *u;
 
-	if (!u)
-		return -ENOMEM;
-	*objref = 0;
-	if (cr_obj_add(ctx, sk, CR_OBJ_SOCK, &u->objref))
-		return -ENOMEM;
+	list_for_each_entry(u, &ctx->unix_ahead, list)
+		if (u->sk == sk)
+			return u;
+	return NULL;
+}
+
+/*
+ * checkpoint: the objref of @sk, which is being written if @write, or
+ * which another socket names and is written when its file is met.
+ */
+static int cr_unix_ahead(struct cr_ctx *ctx, struct sock *sk, bool write,
+			 u32 *objref)
+{
+	struct cr_unix_sk *u = cr_unix_find(ctx, sk);
+
+	if (!u) {
+		u = cr_unix_sk_add(&ctx->unix_ahead, sk);
+		if (!u || cr_obj_add(ctx, sk, CR_OBJ_SOCK, &u->objref))
+			return -ENOMEM;
+	}
+	u->written |= write;
 	*objref = u->objref;
 	return 0;
 }
@@ -279,8 +298,9 @@ static int cr_unix_write_pair(struct cr_ctx *ctx, struct task_struct *t,
 	len[0] = rec.end[0].nr_msgs * sizeof(u32) + rec.end[0].nr_bytes;
 	len[1] = rec.end[1].nr_msgs * sizeof(u32) + rec.end[1].nr_bytes;
 	hdr.len = sizeof(rec) + len[0] + len[1];
-	err = cr_unix_ahead(ctx, sk, &rec.end[0].objref) ?:
-	      (listener ? 0 : cr_unix_ahead(ctx, peer, &rec.end[1].objref)) ?:
+	err = cr_unix_ahead(ctx, sk, true, &rec.end[0].objref) ?:
+	      (listener ? 0 :
+	       cr_unix_ahead(ctx, peer, true, &rec.end[1].objref)) ?:
 	      cr_write(ctx, &hdr, sizeof(hdr)) ?:
 	      cr_write(ctx, &rec, sizeof(rec)) ?:
 	      cr_write(ctx, data[0], len[0]) ?:
@@ -289,6 +309,65 @@ out:
 	kvfree(data[0]);
 	kvfree(data[1]);
 	return err;
+}
+
+/*
+ * The datagrams queued to @sk, each a struct cr_unix_dgram with its
+ * sender's address and its bytes, in a new buffer *@data.
+ */
+static const char *cr_unix_dgrams(struct sock *sk, struct cr_unix_end *e,
+				  char **data)
+{
+	struct sk_buff_head *q = &sk->sk_receive_queue;
+	struct unix_address *addr;
+	struct cr_unix_dgram d;
+	size_t n = 0, off = 0;
+	struct sk_buff *skb;
+	u32 msgs = 0;
+
+	spin_lock(&q->lock);
+	skb_queue_walk(q, skb) {
+		if (UNIXCB(skb).fp)
+			break;
+		n += sizeof(d) + skb->len;
+		msgs++;
+	}
+	spin_unlock(&q->lock);
+	if (msgs != skb_queue_len_lockless(q))
+		return "an AF_UNIX socket with file descriptors in flight";
+	if (n - msgs * sizeof(d) > CR_UNIX_DATA_MAX || msgs > CR_UNIX_MSGS_MAX)
+		return "an AF_UNIX socket with more than 4 MiB queued";
+	e->nr_msgs = msgs;
+	e->nr_bytes = n - msgs * sizeof(d);
+	if (!n)
+		return NULL;
+	*data = kvmalloc(n, GFP_KERNEL);
+	if (!*data)
+		return "an AF_UNIX socket (out of memory)";
+
+	spin_lock(&q->lock);
+	skb_queue_walk(q, skb) {
+		if (UNIXCB(skb).fp || !skb->sk || off + sizeof(d) + skb->len > n)
+			break;
+		memset(&d, 0, sizeof(d));
+		d.len = skb->len;
+		/* A queued skb holds its sender, and so its address. */
+		addr = smp_load_acquire(&unix_sk(skb->sk)->addr);
+		if (addr) {
+			d.addr_len = addr->len - offsetof(struct sockaddr_un, sun_path);
+			if (d.addr_len > sizeof(d.sun_path))
+				break;
+			memcpy(d.sun_path, addr->name->sun_path, d.addr_len);
+		}
+		if (skb_copy_bits(skb, 0, *data + off + sizeof(d), skb->len))
+			break;
+		memcpy(*data + off, &d, sizeof(d));
+		off += sizeof(d) + skb->len;
+	}
+	spin_unlock(&q->lock);
+	if (off == n)
+		return NULL;
+	return "an AF_UNIX socket whose queue changed";
 }
 
 /* The sockets accept() will return from listening @sk, held, in order. */
@@ -321,35 +400,47 @@ static const char *cr_unix_embryos(struct sock *sk, struct sock ***embryos,
 }
 
 /*
- * A socket that is not connected; if listening, with the connections
- * waiting for its accept(), whose clients must be in the tree.
+ * A socket that is not connected: if listening, with the connections
+ * waiting for its accept(), whose clients must be in the tree; if a
+ * datagram socket, with its datagrams, and maybe connected to @peer.
  */
 static int cr_unix_write_sock(struct cr_ctx *ctx, struct task_struct *t,
-			      struct sock *sk)
+			      struct sock *sk, struct sock *peer)
 {
 	struct cr_unix_sock rec = { .type = sk->sk_type };
-	struct cr_hdr hdr = { .type = CR_UNIX_SOCK, .len = sizeof(rec) };
+	struct cr_hdr hdr = { .type = CR_UNIX_SOCK };
 	struct sock **embryos = NULL, *client;
 	unsigned int i, nr = 0;
-	const char *why;
+	const char *why = NULL;
+	char *data = NULL;
+	size_t len;
 	int err;
 
 	if (READ_ONCE(sk->sk_state) == TCP_LISTEN) {
 		rec.flags = CR_UNIX_LISTENING;
 		rec.backlog = READ_ONCE(sk->sk_max_ack_backlog);
 		why = cr_unix_embryos(sk, &embryos, &nr);
-	} else {
-		why = skb_queue_empty_lockless(&sk->sk_receive_queue) ? NULL :
-		      cr_unix_foreign;
+	} else if (sk->sk_type == SOCK_DGRAM) {
+		why = cr_unix_dgrams(sk, &rec.end, &data);
+	} else if (!skb_queue_empty_lockless(&sk->sk_receive_queue)) {
+		why = cr_unix_foreign;
 	}
+	/* Pairs with the release of bind(). */
+	if (!why && peer && (!smp_load_acquire(&unix_sk(peer)->addr) ||
+			     !unix_sk_bound(peer)))
+		why = "an AF_UNIX datagram socket connected to an unbound one";
 	why = why ?: cr_unix_end(ctx, sk, &rec.end, false);
 	if (why) {
 		err = cr_unix_refuse(ctx, t, why);
 		goto out;
 	}
-	err = cr_unix_ahead(ctx, sk, &rec.end.objref) ?:
+	len = rec.end.nr_msgs * sizeof(struct cr_unix_dgram) + rec.end.nr_bytes;
+	hdr.len = sizeof(rec) + len;
+	err = (peer ? cr_unix_ahead(ctx, peer, false, &rec.peer) : 0) ?:
+	      cr_unix_ahead(ctx, sk, true, &rec.end.objref) ?:
 	      cr_write(ctx, &hdr, sizeof(hdr)) ?:
-	      cr_write(ctx, &rec, sizeof(rec));
+	      cr_write(ctx, &rec, sizeof(rec)) ?:
+	      cr_write(ctx, data, len);
 	for (i = 0; !err && i < nr; i++) {
 		client = unix_peer_get(embryos[i]);
 		if (!client)
@@ -364,18 +455,8 @@ out:
 	for (i = 0; i < nr; i++)
 		sock_put(embryos[i]);
 	kfree(embryos);
+	kvfree(data);
 	return err;
-}
-
-/* checkpoint: @sk's entry, if it was written already. */
-static struct cr_unix_sk *cr_unix_written(struct cr_ctx *ctx, struct sock *sk)
-{
-	struct cr_unix_sk *u;
-
-	list_for_each_entry(u, &ctx->unix_ahead, list)
-		if (u->sk == sk)
-			return u;
-	return NULL;
 }
 
 /*
@@ -386,11 +467,11 @@ int cr_write_unix(struct cr_ctx *ctx, struct task_struct *t,
 		  struct file *file, u32 *objref)
 {
 	struct sock *sk = sock_from_file(file)->sk, *peer, *listener = NULL;
-	struct cr_unix_sk *u = cr_unix_written(ctx, sk);
+	struct cr_unix_sk *u = cr_unix_find(ctx, sk);
 	bool mutual = false;
 	int err = 0;
 
-	if (u)
+	if (u && u->written)
 		goto met;
 	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_DGRAM &&
 	    sk->sk_type != SOCK_SEQPACKET)
@@ -404,26 +485,30 @@ int cr_write_unix(struct cr_ctx *ctx, struct task_struct *t,
 			sock_hold(listener);
 		unix_state_unlock(peer);
 	}
-	if (!peer)
-		err = cr_unix_write_sock(ctx, t, sk);
-	else if (listener && !cr_unix_written(ctx, listener))
-		err = cr_unix_write_sock(ctx, t, listener);
-	else if (listener)
-		err = cr_unix_refuse(ctx, t, "an AF_UNIX socket whose queue changed");
-	else if (mutual)
+	if (!peer) {
+		err = cr_unix_write_sock(ctx, t, sk, NULL);
+	} else if (listener) {
+		u = cr_unix_find(ctx, listener);
+		err = u && u->written ?
+		      cr_unix_refuse(ctx, t, "an AF_UNIX socket whose queue changed") :
+		      cr_unix_write_sock(ctx, t, listener, NULL);
+	} else if (sock_flag(peer, SOCK_DEAD)) {
+		err = cr_unix_refuse(ctx, t, "an AF_UNIX socket whose peer is closed");
+	} else if (mutual) {
 		err = cr_unix_write_pair(ctx, t, sk, peer, 0);
-	else
-		err = cr_unix_refuse(ctx, t, sock_flag(peer, SOCK_DEAD) ?
-				     "an AF_UNIX socket whose peer is closed" :
-				     "an AF_UNIX socket connected to one not connected back (not supported yet)");
+	} else if (sk->sk_type == SOCK_DGRAM) {
+		err = cr_unix_write_sock(ctx, t, sk, peer);
+	} else {
+		err = cr_unix_refuse(ctx, t, "an AF_UNIX socket connected one way");
+	}
 	if (listener)
 		sock_put(listener);
 	if (peer)
 		sock_put(peer);
 	if (err)
 		return err;
-	u = cr_unix_written(ctx, sk);
-	if (!u)
+	u = cr_unix_find(ctx, sk);
+	if (!u || !u->written)
 		return cr_unix_refuse(ctx, t, "an AF_UNIX socket whose queue changed");
 met:
 	u->met = true;
@@ -447,6 +532,7 @@ void cr_release_unix(struct cr_ctx *ctx)
 {
 	cr_unix_sk_release(&ctx->unix_ahead);
 	cr_unix_sk_release(&ctx->unix_creds);
+	cr_unix_sk_release(&ctx->unix_connects);
 }
 
 /* restart: @sk's SO_PEERCRED, as connect() sets it, for another task. */
@@ -466,15 +552,52 @@ static void cr_unix_set_peercred(struct sock *sk, struct pid *pid,
 	put_cred(old_cred);
 }
 
+/* Connect datagram socket @u->sk to the socket of objref @u->objref. */
+static int cr_unix_connect_dgram(struct cr_ctx *ctx, struct cr_unix_sk *u)
+{
+	struct file *file = cr_obj_find(ctx, u->objref, CR_OBJ_FILE);
+	struct socket *peer = file ? sock_from_file(file) : NULL;
+	struct socket *sock = u->sk->sk_socket;
+	struct sockaddr_storage ss;
+	struct unix_address *addr;
+	struct sock *got;
+	int err;
+
+	if (!peer || peer->sk->sk_family != AF_UNIX || peer->type != SOCK_DGRAM)
+		return cr_err(ctx, -EINVAL, "an AF_UNIX datagram socket's peer is not one");
+	/* Pairs with the release of bind(). */
+	addr = smp_load_acquire(&unix_sk(peer->sk)->addr);
+	if (!addr)
+		return cr_err(ctx, -EINVAL, "an AF_UNIX datagram socket's peer is unbound");
+	memcpy(&ss, addr->name, addr->len);
+	err = security_socket_connect(sock, (struct sockaddr *)&ss, addr->len) ?:
+	      kernel_connect(sock, (struct sockaddr *)&ss, addr->len, 0);
+	if (err)
+		return cr_err(ctx, err, "cannot connect an AF_UNIX datagram socket again");
+	got = unix_peer_get(u->sk);
+	if (got)
+		sock_put(got);
+	if (got != peer->sk)
+		return cr_err(ctx, -EADDRINUSE, "an AF_UNIX socket connected to another");
+	return 0;
+}
+
 /*
- * Once every task is read, and none has taken its credentials yet: each
- * socket's SO_PEERCRED, the process of the tree it names.
+ * Once every task is read, and none has taken its credentials yet: the
+ * datagram sockets connect to their peers, and each socket gets its
+ * SO_PEERCRED, the process of the tree it names.
  */
-int cr_restore_unix_creds(struct cr_ctx *ctx)
+int cr_finish_unix(struct cr_ctx *ctx)
 {
 	struct cr_task_ctx *maker;
 	struct cr_unix_sk *u;
+	int err;
 
+	list_for_each_entry(u, &ctx->unix_connects, list) {
+		err = cr_unix_connect_dgram(ctx, u);
+		if (err)
+			return err;
+	}
 	list_for_each_entry(u, &ctx->unix_creds, list) {
 		maker = cr_tree_find(ctx, u->pid);
 		if (!maker || maker->tt.pid != maker->tt.tgid ||
@@ -649,26 +772,96 @@ static int cr_unix_refill(struct cr_ctx *ctx, struct socket *from,
 	return left ? cr_err(ctx, -EINVAL, "bad AF_UNIX message lengths") : 0;
 }
 
+/*
+ * Queue the datagrams of @e to @to again, each from a socket of its own
+ * that has its sender's address, without binding it.
+ */
+static int cr_unix_refill_dgrams(struct cr_ctx *ctx, struct socket *to,
+				 const struct cr_unix_end *e)
+{
+	/* Pairs with the release of bind(). */
+	struct unix_address *addr = smp_load_acquire(&unix_sk(to->sk)->addr);
+	u32 i, left = e->nr_bytes;
+	struct sockaddr_storage ss;
+	struct cr_unix_dgram d;
+	struct socket *from;
+	char *buf;
+	int err = 0;
+
+	if (!e->nr_msgs)
+		return 0;
+	buf = kvmalloc(e->nr_bytes ?: 1, GFP_KERNEL);
+	if (!buf || !addr) {
+		kvfree(buf);
+		return -ENOMEM;
+	}
+	memcpy(&ss, addr->name, addr->len);
+	for (i = 0; !err && i < e->nr_msgs; i++) {
+		struct msghdr msg = {
+			.msg_name = &ss, .msg_namelen = addr->len,
+			.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL,
+		};
+		struct cr_unix_end sender = { .addr_kind = CR_UNIX_ADDR_ACCEPTED };
+		struct kvec kv = { .iov_base = buf };
+
+		err = cr_read(ctx, &d, sizeof(d));
+		if (err)
+			break;
+		if (d.len > left || d.addr_len > sizeof(d.sun_path)) {
+			err = cr_err(ctx, -EINVAL, "bad AF_UNIX datagram");
+			break;
+		}
+		err = cr_read(ctx, buf, d.len);
+		if (err)
+			break;
+		left -= d.len;
+		err = sock_create(AF_UNIX, SOCK_DGRAM, 0, &from);
+		if (err)
+			break;
+		sender.addr_len = d.addr_len;
+		memcpy(sender.sun_path, d.sun_path, d.addr_len);
+		err = d.addr_len ? cr_unix_set_addr(ctx, from, &sender) : 0;
+		kv.iov_len = d.len;
+		if (!err)
+			err = kernel_sendmsg(from, &msg, &kv, 1, d.len);
+		sock_release(from);
+		if (err >= 0)
+			err = err == d.len ? 0 : -ENOBUFS;
+		if (err)
+			cr_err(ctx, err, "cannot queue an AF_UNIX datagram again");
+	}
+	kvfree(buf);
+	if (!err && left)
+		err = cr_err(ctx, -EINVAL, "bad AF_UNIX datagram lengths");
+	return err;
+}
+
 /* restart: a CR_UNIX_SOCK, which may be listening. */
 int cr_restore_unix_sock(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 {
 	struct cr_unix_sock rec;
+	bool listening, dgram;
+	struct cr_unix_sk *u;
 	struct socket *sock;
 	struct file *file;
-	bool listening;
 	int err;
 
-	if (hdr->len != sizeof(rec))
+	if (hdr->len < sizeof(rec))
 		return cr_err(ctx, -EINVAL, "bad AF_UNIX socket record");
 	err = cr_read(ctx, &rec, sizeof(rec));
 	if (err)
 		return err;
 	listening = rec.flags & CR_UNIX_LISTENING;
+	dgram = rec.type == SOCK_DGRAM;
 	if (!cr_unix_type_ok(rec.type) || rec.flags & ~CR_UNIX_LISTENING ||
-	    rec.pad || !cr_unix_end_ok(&rec.end, true) ||
-	    rec.end.nr_msgs || rec.end.nr_bytes ||
+	    !cr_unix_end_ok(&rec.end, true) ||
+	    hdr->len != sizeof(rec) + rec.end.nr_bytes +
+			(u64)rec.end.nr_msgs * sizeof(struct cr_unix_dgram) ||
 	    rec.end.addr_kind == CR_UNIX_ADDR_ACCEPTED ||
-	    (listening && (rec.type == SOCK_DGRAM || !rec.end.peer_pid ||
+	    (rec.end.nr_msgs && (!dgram ||
+				 rec.end.addr_kind != CR_UNIX_ADDR_BOUND)) ||
+	    (rec.peer && (!dgram || rec.peer == rec.end.objref)) ||
+	    (listening && (dgram || !rec.end.peer_pid ||
 			   rec.end.addr_kind != CR_UNIX_ADDR_BOUND)) ||
 	    (!listening && rec.backlog))
 		return cr_err(ctx, -EINVAL, "bad AF_UNIX socket record");
@@ -692,6 +885,18 @@ int cr_restore_unix_sock(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 	if (err) {
 		cr_err(ctx, err, "cannot restore an AF_UNIX socket");
 		goto out;
+	}
+	err = cr_unix_refill_dgrams(ctx, sock, &rec.end);
+	if (err)
+		goto out;
+	if (rec.peer) {
+		/* Once its peer is made, which may come later. */
+		u = cr_unix_sk_add(&ctx->unix_connects, sock->sk);
+		if (!u) {
+			err = -ENOMEM;
+			goto out;
+		}
+		u->objref = rec.peer;
 	}
 	err = cr_obj_insert(ctx, rec.end.objref, CR_OBJ_FILE, file);
 	if (!err)

@@ -353,13 +353,25 @@ struct cr_unix_pair {
 
 #define CR_UNIX_LISTENING	(1U << 0)
 
-/* An AF_UNIX socket that is not connected: made, bound or listening. */
+/*
+ * An AF_UNIX socket that is not connected - made, bound or listening - or
+ * a datagram socket connected to one that is not connected back. The
+ * datagrams queued to a datagram socket follow, each a struct
+ * cr_unix_dgram and its bytes.
+ */
 struct cr_unix_sock {
 	__u32	type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
 	__u32	flags;		/* CR_UNIX_LISTENING */
 	__u32	backlog;	/* of listen() */
-	__u32	pad;
-	struct cr_unix_end end;	/* nothing queued */
+	__u32	peer;		/* objref of the socket it sends to, or 0 */
+	struct cr_unix_end end;
+};
+
+/* A datagram queued to a socket, and the address of the one that sent it. */
+struct cr_unix_dgram {
+	__u32	len;		/* its bytes, after this */
+	__u32	addr_len;	/* bytes of sun_path; 0: an unbound sender */
+	char	sun_path[108];
 };
 
 #define CR_FD_CLOEXEC		(1U << 0)

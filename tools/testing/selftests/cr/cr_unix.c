@@ -392,7 +392,8 @@ static int expect_from(int fd, const char *want, const struct sockaddr_un *from,
 	if (recvfrom(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT,
 		     (struct sockaddr *)&got, &len) != (ssize_t)strlen(want))
 		return 1;
-	return strcmp(buf, want) || len != from_len || memcmp(&got, from, len);
+	return strcmp(buf, want) || len != from_len ||
+	       (len && memcmp(&got, from, len));
 }
 
 /*
@@ -443,6 +444,101 @@ TEST(datagram_sockets_connected_both_ways)
 	ASSERT_GT(child, 0) TH_LOG("%s", cr_log(&f));
 	cr_go(f.go);
 	EXPECT_EQ(cr_wait_exit(child), CR_OK) TH_LOG("%s", cr_notes());
+	cr_files_fini(&f);
+}
+
+/*
+ * A datagram server bound to a path, as syslog's /dev/log is. Queued to
+ * it: a datagram from a client in a child process, connected to it and
+ * unbound; one sent with sendto() from a socket bound to an abstract name;
+ * one from a socket bound to a path, closed since. After restart the
+ * server reads them in order, each from its sender's address, and the
+ * connected client, connected still, sends again.
+ */
+static int datagram_server(const char *go, const struct sockaddr_un *srv,
+			   socklen_t srv_len, const struct sockaddr_un *gone,
+			   socklen_t gone_len)
+{
+	int s, b, g, note[2], status, bad = 0;
+	struct sockaddr_un named;
+	socklen_t named_len;
+	pid_t child;
+	char x;
+
+	s = socket(AF_UNIX, SOCK_DGRAM, 0);
+	b = socket(AF_UNIX, SOCK_DGRAM, 0);
+	g = socket(AF_UNIX, SOCK_DGRAM, 0);
+	named_len = bind_abstract(b, "named", &named);
+	if (bind(s, (const struct sockaddr *)srv, srv_len) || !named_len ||
+	    bind(g, (const struct sockaddr *)gone, gone_len) || pipe(note))
+		return 100;
+	child = fork();
+	if (!child) {
+		int c = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+		close(s);
+		close(b);
+		close(g);
+		if (connect(c, (const struct sockaddr *)srv, srv_len) ||
+		    send(c, "one", 3, 0) != 3 || write(note[1], "x", 1) != 1)
+			_exit(1);
+		while (access(go, F_OK))
+			usleep(10000);
+		_exit(check_addr(c, true, srv, srv_len) ? 2 :
+		      send(c, "four", 4, 0) != 4 ? 3 : 0);
+	}
+	if (read(note[0], &x, 1) != 1 ||
+	    sendto(b, "two", 3, 0, (const struct sockaddr *)srv, srv_len) != 3 ||
+	    sendto(g, "three", 5, 0, (const struct sockaddr *)srv, srv_len) != 5)
+		return 101;
+	close(g);
+	unlink(gone->sun_path);
+	cr_wait_go(go);
+	if (expect_from(s, "one", NULL, 0))
+		bad |= 1;
+	if (expect_from(s, "two", &named, named_len))
+		bad |= 2;
+	if (expect_from(s, "three", gone, gone_len))
+		bad |= 4;
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		bad |= 8 | WEXITSTATUS(status) << 8;
+	else if (expect_from(s, "four", NULL, 0))
+		bad |= 16;
+	if (bad)
+		cr_note("datagram server: %#x\n", bad);
+	return bad ? 1 : 0;
+}
+
+TEST(datagram_server_keeps_its_datagrams)
+{
+	struct sockaddr_un srv = { .sun_family = AF_UNIX }, gone;
+	socklen_t srv_len, gone_len;
+	struct cr_files f;
+	pid_t root;
+	int status;
+
+	cr_be_subreaper();
+	cr_files_init(&f, "unix-dgsrv");
+	snprintf(srv.sun_path, sizeof(srv.sun_path), "%s.sock", f.go);
+	srv_len = offsetof(struct sockaddr_un, sun_path) + strlen(srv.sun_path) + 1;
+	gone = srv;
+	strcat(gone.sun_path, "2");
+	gone_len = srv_len + 1;
+	unlink(srv.sun_path);
+	unlink(gone.sun_path);
+	root = fork();
+	ASSERT_GE(root, 0);
+	if (!root) {
+		cr_child_init();
+		_exit(datagram_server(f.go, &srv, srv_len, &gone, gone_len));
+	}
+	ASSERT_EQ(cr_wait_child_ready(f.go, root, &status), 0);
+	root = cr_checkpoint_restart_tree(&f, root, RESTART_PIDS);
+	ASSERT_GT(root, 0) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(root), 0) TH_LOG("%s", cr_notes());
+	unlink(srv.sun_path);
 	cr_files_fini(&f);
 }
 
