@@ -184,6 +184,23 @@ static const char *cr_unix_end(struct cr_ctx *ctx, struct sock *sk,
 }
 
 /*
+ * Count @msgs messages taking @n bytes of the image, each with @hdr bytes
+ * before its own, into @e, and make a buffer *@data for them.
+ */
+static const char *cr_unix_buffer(struct cr_unix_end *e, u32 msgs, size_t n,
+				  size_t hdr, char **data)
+{
+	if (n - msgs * hdr > CR_UNIX_DATA_MAX || msgs > CR_UNIX_MSGS_MAX)
+		return "an AF_UNIX socket with more than 4 MiB queued";
+	e->nr_msgs = msgs;
+	e->nr_bytes = n - msgs * hdr;
+	if (!n)
+		return NULL;
+	*data = kvmalloc(n, GFP_KERNEL);
+	return *data ? NULL : "an AF_UNIX socket (out of memory)";
+}
+
+/*
  * The messages queued to @sk, each a __u32 length and its bytes, in a new
  * buffer *@data. A stream's message is what is left of it to read. Each
  * must come from @from, the socket restart sends it again from.
@@ -208,17 +225,9 @@ static const char *cr_unix_queue(struct sock *sk, struct sock *from,
 		msgs++;
 	}
 	spin_unlock(&q->lock);
-	if (why)
+	why = why ?: cr_unix_buffer(e, msgs, n, sizeof(u32), data);
+	if (why || !n)
 		return why;
-	if (n - msgs * sizeof(u32) > CR_UNIX_DATA_MAX || msgs > CR_UNIX_MSGS_MAX)
-		return "an AF_UNIX socket with more than 4 MiB queued";
-	e->nr_msgs = msgs;
-	e->nr_bytes = n - msgs * sizeof(u32);
-	if (!n)
-		return NULL;
-	*data = kvmalloc(n, GFP_KERNEL);
-	if (!*data)
-		return "an AF_UNIX socket (out of memory)";
 
 	spin_lock(&q->lock);
 	skb_queue_walk(q, skb) {
@@ -322,6 +331,7 @@ static const char *cr_unix_dgrams(struct sock *sk, struct cr_unix_end *e,
 	struct unix_address *addr;
 	struct cr_unix_dgram d;
 	size_t n = 0, off = 0;
+	const char *why;
 	struct sk_buff *skb;
 	u32 msgs = 0;
 
@@ -335,15 +345,9 @@ static const char *cr_unix_dgrams(struct sock *sk, struct cr_unix_end *e,
 	spin_unlock(&q->lock);
 	if (msgs != skb_queue_len_lockless(q))
 		return "an AF_UNIX socket with file descriptors in flight";
-	if (n - msgs * sizeof(d) > CR_UNIX_DATA_MAX || msgs > CR_UNIX_MSGS_MAX)
-		return "an AF_UNIX socket with more than 4 MiB queued";
-	e->nr_msgs = msgs;
-	e->nr_bytes = n - msgs * sizeof(d);
-	if (!n)
-		return NULL;
-	*data = kvmalloc(n, GFP_KERNEL);
-	if (!*data)
-		return "an AF_UNIX socket (out of memory)";
+	why = cr_unix_buffer(e, msgs, n, sizeof(d), data);
+	if (why || !n)
+		return why;
 
 	spin_lock(&q->lock);
 	skb_queue_walk(q, skb) {
