@@ -661,27 +661,37 @@ static bool cr_unix_end_ok(const struct cr_unix_end *e, bool file)
 	       (!e->mode || (path && e->addr_kind == CR_UNIX_ADDR_BOUND));
 }
 
+/*
+ * Give new socket @sock the address @sun_path of @addr_len bytes without
+ * binding it, as accept() gives a socket its listener's.
+ */
+static int cr_unix_give_addr(struct socket *sock, const char *sun_path,
+			     u32 addr_len)
+{
+	int len = offsetof(struct sockaddr_un, sun_path) + addr_len;
+	struct unix_address *addr = kmalloc(sizeof(*addr) + len, GFP_KERNEL);
+
+	if (!addr)
+		return -ENOMEM;
+	refcount_set(&addr->refcnt, 1);
+	addr->len = len;
+	addr->name->sun_family = AF_UNIX;
+	memcpy(addr->name->sun_path, sun_path, addr_len);
+	/* As connect() gives it, for getsockname()'s acquire. */
+	smp_store_release(&unix_sk(sock->sk)->addr, addr);
+	return 0;
+}
+
 /* Bind @sock to its address again, or give it its listener's. */
 static int cr_unix_set_addr(struct cr_ctx *ctx, struct socket *sock,
 			    const struct cr_unix_end *e)
 {
 	int len = offsetof(struct sockaddr_un, sun_path) + e->addr_len;
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct unix_address *addr;
 	int err = 0;
 
-	if (e->addr_kind == CR_UNIX_ADDR_ACCEPTED) {
-		addr = kmalloc(sizeof(*addr) + len, GFP_KERNEL);
-		if (!addr)
-			return -ENOMEM;
-		refcount_set(&addr->refcnt, 1);
-		addr->len = len;
-		addr->name->sun_family = AF_UNIX;
-		memcpy(addr->name->sun_path, e->sun_path, e->addr_len);
-		/* As connect() gives it, for getsockname()'s acquire. */
-		smp_store_release(&unix_sk(sock->sk)->addr, addr);
-		return 0;
-	}
+	if (e->addr_kind == CR_UNIX_ADDR_ACCEPTED)
+		return cr_unix_give_addr(sock, e->sun_path, e->addr_len);
 	if (e->addr_kind != CR_UNIX_ADDR_BOUND)
 		return 0;
 	memcpy(sun.sun_path, e->sun_path, e->addr_len);
@@ -777,9 +787,41 @@ static int cr_unix_refill(struct cr_ctx *ctx, struct socket *from,
 }
 
 /*
- * Queue the datagrams of @e to @to again, each from a socket of its own
- * that has its sender's address, without binding it.
+ * Send one datagram of @len bytes in @buf to @to, from a new socket that
+ * has the address @d of its sender without being bound to it. The new
+ * socket connects to @to's address, and must have found @to there.
  */
+static int cr_unix_send_dgram(struct socket *to, struct sockaddr_storage *ss,
+			      int ss_len, const struct cr_unix_dgram *d,
+			      char *buf)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec kv = { .iov_base = buf, .iov_len = d->len };
+	struct socket *from;
+	struct sock *got;
+	int err;
+
+	err = sock_create(AF_UNIX, SOCK_DGRAM, 0, &from);
+	if (err)
+		return err;
+	err = (d->addr_len ? cr_unix_give_addr(from, d->sun_path, d->addr_len) : 0) ?:
+	      security_socket_connect(from, (struct sockaddr *)ss, ss_len) ?:
+	      kernel_connect(from, (struct sockaddr *)ss, ss_len, 0);
+	if (!err) {
+		got = unix_peer_get(from->sk);
+		if (got)
+			sock_put(got);
+		err = got == to->sk ? 0 : -EADDRINUSE;
+	}
+	if (!err)
+		err = kernel_sendmsg(from, &msg, &kv, 1, d->len);
+	sock_release(from);
+	if (err >= 0)
+		err = err == d->len ? 0 : -ENOBUFS;
+	return err;
+}
+
+/* Queue the datagrams of @e to @to again, which is bound. */
 static int cr_unix_refill_dgrams(struct cr_ctx *ctx, struct socket *to,
 				 const struct cr_unix_end *e)
 {
@@ -788,26 +830,18 @@ static int cr_unix_refill_dgrams(struct cr_ctx *ctx, struct socket *to,
 	u32 i, left = e->nr_bytes;
 	struct sockaddr_storage ss;
 	struct cr_unix_dgram d;
-	struct socket *from;
 	char *buf;
 	int err = 0;
 
 	if (!e->nr_msgs)
 		return 0;
+	if (!addr)
+		return cr_err(ctx, -EINVAL, "datagrams queued to an unbound AF_UNIX socket");
 	buf = kvmalloc(e->nr_bytes ?: 1, GFP_KERNEL);
-	if (!buf || !addr) {
-		kvfree(buf);
+	if (!buf)
 		return -ENOMEM;
-	}
 	memcpy(&ss, addr->name, addr->len);
 	for (i = 0; !err && i < e->nr_msgs; i++) {
-		struct msghdr msg = {
-			.msg_name = &ss, .msg_namelen = addr->len,
-			.msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL,
-		};
-		struct cr_unix_end sender = { .addr_kind = CR_UNIX_ADDR_ACCEPTED };
-		struct kvec kv = { .iov_base = buf };
-
 		err = cr_read(ctx, &d, sizeof(d));
 		if (err)
 			break;
@@ -819,18 +853,7 @@ static int cr_unix_refill_dgrams(struct cr_ctx *ctx, struct socket *to,
 		if (err)
 			break;
 		left -= d.len;
-		err = sock_create(AF_UNIX, SOCK_DGRAM, 0, &from);
-		if (err)
-			break;
-		sender.addr_len = d.addr_len;
-		memcpy(sender.sun_path, d.sun_path, d.addr_len);
-		err = d.addr_len ? cr_unix_set_addr(ctx, from, &sender) : 0;
-		kv.iov_len = d.len;
-		if (!err)
-			err = kernel_sendmsg(from, &msg, &kv, 1, d.len);
-		sock_release(from);
-		if (err >= 0)
-			err = err == d.len ? 0 : -ENOBUFS;
+		err = cr_unix_send_dgram(to, &ss, addr->len, &d, buf);
 		if (err)
 			cr_err(ctx, err, "cannot queue an AF_UNIX datagram again");
 	}
