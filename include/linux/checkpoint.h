@@ -10,6 +10,7 @@
 #include <linux/errno.h>
 #include <linux/hashtable.h>
 #include <linux/kref.h>
+#include <linux/mutex.h>
 #include <linux/path.h>
 #include <linux/resource.h>
 #include <linux/signal_types.h>
@@ -98,6 +99,7 @@ struct cr_ctx {
 	unsigned long		flags;		/* syscall flags */
 	struct file		*file;		/* the image */
 	struct file		*logfile;	/* reasons go here, or NULL */
+	struct mutex		log_lock;	/* one reason at a time */
 	loff_t			pos;		/* in the image, if seekable */
 	u64			nbytes;		/* image bytes so far */
 	u32			csum;		/* crc32 of those bytes */

@@ -40,6 +40,7 @@ static struct cr_ctx *cr_ctx_alloc(int fd, int logfd, unsigned long flags,
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&ctx->ref);
+	mutex_init(&ctx->log_lock);
 	ctx->restart = restart;
 	ctx->flags = flags;
 	hash_init(ctx->obj_hash);
@@ -129,8 +130,12 @@ int cr_err(struct cr_ctx *ctx, int err, const char *fmt, ...)
 		return err;
 	line = kasprintf(GFP_KERNEL, "%s: %s (%d)\n",
 			 ctx->restart ? "restart" : "checkpoint", msg, err);
-	if (line)
+	if (line) {
+		/* Tasks of a restart may fail at once; keep their lines whole. */
+		mutex_lock(&ctx->log_lock);
 		kernel_write(log, line, strlen(line), cr_ppos(log, &log->f_pos));
+		mutex_unlock(&ctx->log_lock);
+	}
 	kfree(line);
 	kfree(msg);
 	return err;
