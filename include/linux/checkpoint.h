@@ -132,6 +132,7 @@ struct cr_ctx {
 	bool			aborted;
 	pid_t			root_pid;	/* the pid restart() asks for */
 	struct cr_uts		uts;		/* the tree's UTS namespace */
+	struct cr_ipc		ipc;		/* and its IPC namespace */
 
 	/* Parking */
 	atomic_t		nr_unparked;

@@ -13,6 +13,8 @@
 #include <linux/cred.h>
 #include <linux/fdtable.h>
 #include <linux/fs_struct.h>
+#include <linux/ipc_namespace.h>
+#include <linux/msg.h>
 #include <linux/nsproxy.h>
 #include <linux/ptrace.h>
 #include <linux/sched/mm.h>
@@ -20,6 +22,7 @@
 #include <linux/sched/task.h>
 #include <linux/seccomp.h>
 #include <linux/sem.h>
+#include <uapi/linux/shm.h>
 #include <linux/slab.h>
 #include <linux/utsname.h>
 #include <asm/syscall.h>
@@ -54,10 +57,13 @@ static bool cr_sighand_shared(struct task_struct *t)
 	return shared;
 }
 
-/* The same namespaces but for UTS, which the tree may have of its own. */
+/*
+ * The same namespaces but for UTS and IPC, which the tree may have of its
+ * own.
+ */
 static bool cr_same_namespaces(const struct nsproxy *a, const struct nsproxy *b)
 {
-	return a->ipc_ns == b->ipc_ns && a->mnt_ns == b->mnt_ns &&
+	return a->mnt_ns == b->mnt_ns &&
 	       a->pid_ns_for_children == b->pid_ns_for_children &&
 	       a->net_ns == b->net_ns && a->time_ns == b->time_ns &&
 	       a->time_ns_for_children == b->time_ns_for_children &&
@@ -299,36 +305,105 @@ static int cr_fill_tree(struct cr_ctx *ctx)
 }
 
 /*
+ * The namespace at @off in struct nsproxy (uts_ns, ipc_ns) of every task
+ * of the tree, which must be one.
+ */
+static void *cr_tree_ns(struct cr_ctx *ctx, size_t off, const char *kind)
+{
+	void *ns = NULL, *tns;
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct task_struct *t = ctx->tasks[i]->task;
+
+		if (ctx->tasks[i]->tt.flags & CR_TREE_ZOMBIE)
+			continue;
+		task_lock(t);
+		tns = *(void **)((char *)t->nsproxy + off);
+		task_unlock(t);
+		if (ns && tns != ns)
+			return ERR_PTR(cr_err(ctx, -EOPNOTSUPP,
+					      "pid %d is in another %s namespace than the tree's (not supported)",
+					      task_pid_vnr(t), kind));
+		ns = tns;
+	}
+	return ns;
+}
+
+/*
  * The tree's UTS namespace, the checkpointer's or its own: one for all of
  * its tasks, which restart makes for the root to share with the others.
  */
 static int cr_write_uts(struct cr_ctx *ctx)
 {
-	struct uts_namespace *ns = NULL;
+	struct uts_namespace *ns;
 	struct cr_uts rec = {};
-	unsigned int i;
 
-	for (i = 0; i < ctx->nr_tasks; i++) {
-		struct task_struct *t = ctx->tasks[i]->task;
-		struct uts_namespace *uts;
-
-		if (ctx->tasks[i]->tt.flags & CR_TREE_ZOMBIE)
-			continue;
-		task_lock(t);
-		uts = t->nsproxy->uts_ns;
-		task_unlock(t);
-		if (ns && uts != ns)
-			return cr_err(ctx, -EOPNOTSUPP,
-				      "pid %d is in another UTS namespace than the tree's (not supported)",
-				      task_pid_vnr(t));
-		ns = uts;
-	}
+	ns = cr_tree_ns(ctx, offsetof(struct nsproxy, uts_ns), "UTS");
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
 	rec.own = ns != current->nsproxy->uts_ns;
 	down_read(&uts_sem);
 	strscpy(rec.nodename, ns->name.nodename, sizeof(rec.nodename));
 	strscpy(rec.domainname, ns->name.domainname, sizeof(rec.domainname));
 	up_read(&uts_sem);
 	return cr_write_rec(ctx, CR_UTS, &rec, sizeof(rec), NULL, 0);
+}
+
+/* What an IPC namespace of the tree's own holds that c/r does not save. */
+static const char *cr_ipc_unsupported(struct ipc_namespace *ns)
+{
+	static const int sem_ctls[] = { SEMMSL, SEMMNS, SEMOPM, SEMMNI };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ns->ids); i++) {
+		if (READ_ONCE(ns->ids[i].in_use))
+			return "SysV objects";
+#ifdef CONFIG_CHECKPOINT_RESTORE
+		/* kernel.*_next_id */
+		if (READ_ONCE(ns->ids[i].next_id) != -1)
+			return "limits other than a new one's";
+#endif
+	}
+	if (IS_ENABLED(CONFIG_SYSVIPC) &&
+	    (memcmp(ns->sem_ctls, sem_ctls, sizeof(sem_ctls)) ||
+	     ns->msg_ctlmax != MSGMAX || ns->msg_ctlmnb != MSGMNB ||
+	     ns->msg_ctlmni != MSGMNI || ns->shm_ctlmax != SHMMAX ||
+	     ns->shm_ctlall != SHMALL || ns->shm_ctlmni != SHMMNI ||
+	     ns->shm_rmid_forced))
+		return "limits other than a new one's";
+	if (READ_ONCE(ns->mq_queues_count))
+		return "POSIX message queues";
+	if (IS_ENABLED(CONFIG_POSIX_MQUEUE) &&
+	    (ns->mq_queues_max != DFLT_QUEUESMAX ||
+	     ns->mq_msg_max != DFLT_MSGMAX ||
+	     ns->mq_msgsize_max != DFLT_MSGSIZEMAX ||
+	     ns->mq_msg_default != DFLT_MSG ||
+	     ns->mq_msgsize_default != DFLT_MSGSIZE))
+		return "limits other than a new one's";
+	return NULL;
+}
+
+/*
+ * The tree's IPC namespace, the checkpointer's or its own: restart makes a
+ * new one, which is all there is to save of one that holds nothing.
+ */
+static int cr_write_ipc(struct cr_ctx *ctx)
+{
+	struct ipc_namespace *ns;
+	struct cr_ipc rec = {};
+	const char *why;
+
+	ns = cr_tree_ns(ctx, offsetof(struct nsproxy, ipc_ns), "IPC");
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
+	rec.own = ns != current->nsproxy->ipc_ns;
+	why = rec.own ? cr_ipc_unsupported(ns) : NULL;
+	if (why)
+		return cr_err(ctx, -EOPNOTSUPP,
+			      "the tree's own IPC namespace has %s (not supported yet)",
+			      why);
+	return cr_write_rec(ctx, CR_IPC, &rec, sizeof(rec), NULL, 0);
 }
 
 static int cr_write_tree(struct cr_ctx *ctx)
@@ -432,7 +507,8 @@ static int cr_write_image(struct cr_ctx *ctx)
 	unsigned int i;
 	int err;
 
-	err = cr_write_header(ctx) ?: cr_write_tree(ctx) ?: cr_write_uts(ctx);
+	err = cr_write_header(ctx) ?: cr_write_tree(ctx) ?: cr_write_uts(ctx) ?:
+	      cr_write_ipc(ctx);
 	for (i = 0; !err && i < ctx->nr_tasks; i++)
 		if (!(ctx->tasks[i]->tt.flags & CR_TREE_ZOMBIE))
 			err = cr_write_task(ctx, ctx->tasks[i]);

@@ -114,6 +114,15 @@ static int cr_read_uts(struct cr_ctx *ctx)
 	return err;
 }
 
+static int cr_read_ipc(struct cr_ctx *ctx)
+{
+	int err = cr_read_rec(ctx, CR_IPC, &ctx->ipc, sizeof(ctx->ipc));
+
+	if (!err && (ctx->ipc.own > 1 || ctx->ipc.pad))
+		err = cr_err(ctx, -EINVAL, "bad IPC namespace record");
+	return err;
+}
+
 /*
  * The root makes the tree's own UTS namespace, as unshare(CLONE_NEWUTS)
  * and sethostname() and setdomainname() would, before any other task.
@@ -134,6 +143,14 @@ static int cr_restore_uts(struct cr_ctx *ctx)
 	uts_proc_notify(UTS_PROC_DOMAINNAME);
 	up_write(&uts_sem);
 	return 0;
+}
+
+/* The root makes the tree's own IPC namespace, as unshare(CLONE_NEWIPC). */
+static int cr_restore_ipc(struct cr_ctx *ctx)
+{
+	int err = ksys_unshare(CLONE_NEWIPC);
+
+	return err ? cr_err(ctx, err, "cannot make the tree's IPC namespace") : 0;
 }
 
 /* The image's ids, as kuids and kgids of the restarter's namespace. */
@@ -584,6 +601,8 @@ static int cr_restore_task_fn(void *arg)
 	err = cr_restore_session(ctx, tc);
 	if (!err && !tc->index && ctx->uts.own)
 		err = cr_restore_uts(ctx);
+	if (!err && !tc->index && ctx->ipc.own)
+		err = cr_restore_ipc(ctx);
 	if (!err && (tc->tt.flags & CR_TREE_ZOMBIE)) {
 		/* Its parent reaps it once released, as it would have. */
 		tc->exit_signal = tc->tt.exit_signal;
@@ -687,7 +706,8 @@ long do_restart(struct cr_ctx *ctx, pid_t pid)
 	long ret;
 
 	ctx->root_pid = pid;
-	ret = cr_read_header(ctx) ?: cr_read_tree(ctx) ?: cr_read_uts(ctx);
+	ret = cr_read_header(ctx) ?: cr_read_tree(ctx) ?: cr_read_uts(ctx) ?:
+	      cr_read_ipc(ctx);
 	if (ret)
 		return ret;
 

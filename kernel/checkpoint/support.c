@@ -208,7 +208,7 @@ const char *cr_clone_unsupported(u64 clone_flags)
 	static const struct {
 		u64 flag;
 		const char *name;
-	} ns[] = {	/* UTS is supported; IPC and PID planned */
+	} ns[] = {	/* UTS and IPC are supported; PID planned */
 		{ CLONE_NEWNS, "CLONE_NEWNS" },
 		{ CLONE_NEWNET, "CLONE_NEWNET" },
 		{ CLONE_NEWUSER, "CLONE_NEWUSER" },

@@ -48,6 +48,7 @@ enum cr_type {
 	CR_CPU,			/* struct cr_cpu_x86_64 */
 	CR_TREE,		/* struct cr_tree, cr_tree_task[nr_tasks] */
 	CR_UTS,			/* struct cr_uts */
+	CR_IPC,			/* struct cr_ipc */
 	CR_TASK,		/* struct cr_task */
 	CR_FILE,		/* struct cr_file, path */
 	CR_PIPE,		/* struct cr_pipe, path, bytes in flight */
@@ -155,6 +156,16 @@ struct cr_uts {
 	char	nodename[CR_UTS_LEN];		/* as sethostname() sets it */
 	char	domainname[CR_UTS_LEN];		/* setdomainname() */
 	__u8	pad[2];
+};
+
+/*
+ * The tree's IPC namespace: the checkpointer's, or its own, which must
+ * hold no SysV object and no POSIX message queue and have the limits of
+ * a new one. restart() makes it for the root to share with the others.
+ */
+struct cr_ipc {
+	__u32	own;
+	__u32	pad;
 };
 
 struct cr_rlimit {

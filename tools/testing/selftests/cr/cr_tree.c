@@ -11,6 +11,7 @@
 #include <time.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/msg.h>
 #include "../kselftest_harness.h"
 #include "cr_util.h"
 
@@ -598,6 +599,92 @@ TEST(fresh_pid_namespace_gives_every_task_its_pid)
 	cr_go(f.go);
 	EXPECT_EQ(cr_wait_exit(root), 0) TH_LOG("%s", cr_notes());
 	EXPECT_EQ(cr_wait_exit(helper), 0) TH_LOG("%s", cr_notes());
+	cr_files_fini(&f);
+}
+
+static void wait_file(const char *path)
+{
+	while (access(path, F_OK))
+		usleep(10000);
+}
+
+/*
+ * A tree with an IPC namespace of its own comes back in one of its own,
+ * shared by its processes: a message queue the root makes after restart
+ * is its child's to see, not the test's.
+ */
+TEST(ipc_namespace_comes_back)
+{
+	char made[80], done[80];
+	struct cr_files f;
+	pid_t child, restored;
+	key_t key;
+	int status;
+
+	cr_be_subreaper();
+	cr_files_init(&f, "ipc");
+	snprintf(made, sizeof(made), "%s.made", f.go);
+	snprintf(done, sizeof(done), "%s.done", f.go);
+	key = 0x43520000 + (getpid() & 0xffff);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		int id, i;
+		pid_t g;
+
+		cr_child_init();
+		if (unshare(CLONE_NEWIPC))
+			_exit(2);
+		g = fork();
+		if (!g) {
+			wait_file(made);
+			/* The root's queue, in the namespace they share. */
+			for (i = 0; i < 500 && msgget(key, 0) < 0; i++)
+				usleep(10000);
+			_exit(msgget(key, 0) < 0 ? 3 : 0);
+		}
+		cr_wait_go(f.go);
+		id = msgget(key, IPC_CREAT | 0600);
+		if (id < 0)
+			_exit(4);
+		close(open(made, O_WRONLY | O_CREAT, 0600));
+		wait_file(done);
+		msgctl(id, IPC_RMID, NULL);
+		_exit(waitpid(g, &status, 0) != g || status ? 5 : 0);
+	}
+	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0)
+		TH_LOG("child: %d", WEXITSTATUS(status));
+	restored = cr_checkpoint_restart_tree(&f, child, RESTART_PIDS);
+	ASSERT_EQ(restored, child) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	wait_file(made);
+	EXPECT_EQ(msgget(key, 0), -1);
+	EXPECT_EQ(errno, ENOENT);
+	close(open(done, O_WRONLY | O_CREAT, 0600));
+	EXPECT_EQ(cr_wait_exit(restored), 0);
+	unlink(made);
+	unlink(done);
+	cr_files_fini(&f);
+}
+
+/* An IPC namespace of the tree's own that holds a SysV object is refused. */
+TEST(ipc_namespace_with_objects_refused)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "ipc-obj");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		if (unshare(CLONE_NEWIPC) ||
+		    msgget(IPC_PRIVATE, IPC_CREAT | 0600) < 0)
+			_exit(2);
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	EXPECT_EQ(cr_refused(_metadata, &f, child, "has SysV objects"), CR_OK);
 	cr_files_fini(&f);
 }
 
