@@ -325,8 +325,10 @@ static void *pauser(void *arg)
 }
 
 /*
- * A tree: a waiter with a second thread, a zombie child, and a child that
- * leads its own group and waits on a pipe from its parent.
+ * A tree in an IPC namespace of its own: a waiter with a second thread, a
+ * zombie child, and a child that leads its own group and waits on a pipe
+ * from its parent, with a datagram socket connected to its parent's,
+ * bound to an abstract name, which has a datagram from it queued.
  */
 static pid_t tree_waiter(struct cr_files *f)
 {
@@ -337,14 +339,27 @@ static pid_t tree_waiter(struct cr_files *f)
 		char c;
 		int p[2];
 
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+		int srv;
+
 		cr_child_init();
-		if (pipe(p) || pthread_create(&t, NULL, pauser, NULL))
+		srv = socket(AF_UNIX, SOCK_DGRAM, 0);
+		snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1,
+			 "cr-tree-%d", getpid());
+		if (unshare(CLONE_NEWIPC) || pipe(p) ||
+		    bind(srv, (struct sockaddr *)&sun, sizeof(sun)) ||
+		    pthread_create(&t, NULL, pauser, NULL))
 			_exit(2);
 		if (!fork())
 			_exit(3);
 		if (!fork()) {
+			int cl = socket(AF_UNIX, SOCK_DGRAM, 0);
+
 			close(p[1]);
 			setpgid(0, 0);
+			if (connect(cl, (struct sockaddr *)&sun, sizeof(sun)) ||
+			    send(cl, "dgram", 5, 0) != 5)
+				_exit(4);
 			_exit(read(p[0], &c, 1));
 		}
 		usleep(100000);
