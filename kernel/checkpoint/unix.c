@@ -48,7 +48,9 @@ struct cr_unix_sk {
 	u32			objref;	/* checkpoint; restart: of its peer */
 	bool			written; /* checkpoint: its record is */
 	bool			met;	/* checkpoint: its file is in the tree */
-	pid_t			pid;	/* restart: its SO_PEERCRED process */
+	pid_t			pid;	/* checkpoint: whose socket named it;
+					 * restart: its SO_PEERCRED process
+					 */
 };
 
 static struct cr_unix_sk *cr_unix_sk_add(struct list_head *list,
@@ -263,11 +265,11 @@ static struct cr_unix_sk *cr_unix_find(struct cr_ctx *ctx, struct sock *sk)
 }
 
 /*
- * checkpoint: the objref of @sk, which is being written if @write, or
- * which another socket names and is written when its file is met.
+ * checkpoint: the objref of @sk, which is being written by @t if @write,
+ * or which a socket of @t names and is written when its file is met.
  */
-static int cr_unix_ahead(struct cr_ctx *ctx, struct sock *sk, bool write,
-			 u32 *objref)
+static int cr_unix_ahead(struct cr_ctx *ctx, struct task_struct *t,
+			 struct sock *sk, bool write, u32 *objref)
 {
 	struct cr_unix_sk *u = cr_unix_find(ctx, sk);
 
@@ -275,6 +277,7 @@ static int cr_unix_ahead(struct cr_ctx *ctx, struct sock *sk, bool write,
 		u = cr_unix_sk_add(&ctx->unix_ahead, sk);
 		if (!u || cr_obj_add(ctx, sk, CR_OBJ_SOCK, &u->objref))
 			return -ENOMEM;
+		u->pid = task_pid_vnr(t);
 	}
 	u->written |= write;
 	*objref = u->objref;
@@ -307,9 +310,9 @@ static int cr_unix_write_pair(struct cr_ctx *ctx, struct task_struct *t,
 	len[0] = rec.end[0].nr_msgs * sizeof(u32) + rec.end[0].nr_bytes;
 	len[1] = rec.end[1].nr_msgs * sizeof(u32) + rec.end[1].nr_bytes;
 	hdr.len = sizeof(rec) + len[0] + len[1];
-	err = cr_unix_ahead(ctx, sk, true, &rec.end[0].objref) ?:
+	err = cr_unix_ahead(ctx, t, sk, true, &rec.end[0].objref) ?:
 	      (listener ? 0 :
-	       cr_unix_ahead(ctx, peer, true, &rec.end[1].objref)) ?:
+	       cr_unix_ahead(ctx, t, peer, true, &rec.end[1].objref)) ?:
 	      cr_write(ctx, &hdr, sizeof(hdr)) ?:
 	      cr_write(ctx, &rec, sizeof(rec)) ?:
 	      cr_write(ctx, data[0], len[0]) ?:
@@ -440,8 +443,8 @@ static int cr_unix_write_sock(struct cr_ctx *ctx, struct task_struct *t,
 	}
 	len = rec.end.nr_msgs * sizeof(struct cr_unix_dgram) + rec.end.nr_bytes;
 	hdr.len = sizeof(rec) + len;
-	err = (peer ? cr_unix_ahead(ctx, peer, false, &rec.peer) : 0) ?:
-	      cr_unix_ahead(ctx, sk, true, &rec.end.objref) ?:
+	err = (peer ? cr_unix_ahead(ctx, t, peer, false, &rec.peer) : 0) ?:
+	      cr_unix_ahead(ctx, t, sk, true, &rec.end.objref) ?:
 	      cr_write(ctx, &hdr, sizeof(hdr)) ?:
 	      cr_write(ctx, &rec, sizeof(rec)) ?:
 	      cr_write(ctx, data, len);
@@ -528,7 +531,8 @@ int cr_check_unix(struct cr_ctx *ctx)
 	list_for_each_entry(u, &ctx->unix_ahead, list)
 		if (!u->met)
 			return cr_err(ctx, -EOPNOTSUPP,
-				      "an AF_UNIX socket connected to one open outside the checkpointed tasks (not supported)");
+				      "pid %d has an AF_UNIX socket connected to one open outside the checkpointed tasks (not supported)",
+				      u->pid);
 	return 0;
 }
 

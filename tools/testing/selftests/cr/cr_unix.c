@@ -543,6 +543,60 @@ TEST(datagram_server_keeps_its_datagrams)
 }
 
 /*
+ * A socketpair() made in the tree whose other end went outside it, with
+ * a process that left the tree for the test, a subreaper: refused, and
+ * the reason names the process of the tree.
+ */
+TEST(pair_with_an_end_outside_refused)
+{
+	char want[96];
+	struct cr_files f;
+	pid_t root, gone;
+	int note[2];
+
+	cr_be_subreaper();
+	cr_files_init(&f, "unix-outside");
+	ASSERT_EQ(pipe(note), 0);
+	root = fork();
+	ASSERT_GE(root, 0);
+	if (!root) {
+		int sv[2];
+		pid_t mid;
+
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			_exit(2);
+		mid = fork();
+		if (!mid) {
+			/* Its child, orphaned, goes to the test. */
+			if (!fork()) {
+				pid_t me = getpid();
+
+				close(sv[0]);
+				if (write(note[1], &me, sizeof(me)) != sizeof(me))
+					_exit(3);
+				pause();
+			}
+			_exit(0);
+		}
+		close(sv[1]);
+		waitpid(mid, NULL, 0);
+		dup2(sv[0], 3);
+		cr_child_init_keep(1);
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	close(note[1]);
+	ASSERT_EQ(read(note[0], &gone, sizeof(gone)), sizeof(gone));
+	snprintf(want, sizeof(want),
+		 "pid %d has an AF_UNIX socket connected to one open outside",
+		 root);
+	EXPECT_EQ(cr_refused(_metadata, &f, root, want), CR_OK);
+	kill(gone, SIGKILL);
+	waitpid(gone, NULL, 0);
+	cr_files_fini(&f);
+}
+
+/*
  * A socketpair() made outside the tree, or with a file in flight, is
  * refused.
  */
