@@ -629,7 +629,7 @@ TEST(ipc_namespace_comes_back)
 	child = fork();
 	ASSERT_GE(child, 0);
 	if (!child) {
-		int id, i;
+		int id, i, bad;
 		pid_t g;
 
 		cr_child_init();
@@ -648,9 +648,11 @@ TEST(ipc_namespace_comes_back)
 		if (id < 0)
 			_exit(4);
 		close(open(made, O_WRONLY | O_CREAT, 0600));
+		/* The child sees the queue before it goes. */
+		bad = waitpid(g, &status, 0) != g || status ? 5 : 0;
 		wait_file(done);
 		msgctl(id, IPC_RMID, NULL);
-		_exit(waitpid(g, &status, 0) != g || status ? 5 : 0);
+		_exit(bad);
 	}
 	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0)
 		TH_LOG("child: %d", WEXITSTATUS(status));
