@@ -911,15 +911,20 @@ int cr_restore_unix_sock(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 		      kernel_listen(sock, rec.backlog);
 	}
 	err = err ?: cr_unix_set_opts(sock, &rec.end) ?:
-	      cr_unix_shutdown(sock, &rec.end) ?:
 	      cr_unix_want_cred(ctx, sock->sk, rec.end.peer_pid);
 	if (err) {
 		cr_err(ctx, err, "cannot restore an AF_UNIX socket");
 		goto out;
 	}
+	/* Its datagrams before its shutdowns, which may refuse them. */
 	err = cr_unix_refill_dgrams(ctx, sock, &rec.end);
 	if (err)
 		goto out;
+	err = cr_unix_shutdown(sock, &rec.end);
+	if (err) {
+		cr_err(ctx, err, "cannot shut an AF_UNIX socket down again");
+		goto out;
+	}
 	if (rec.peer) {
 		/* Once its peer is made, which may come later. */
 		u = cr_unix_sk_add(&ctx->unix_connects, sock->sk);

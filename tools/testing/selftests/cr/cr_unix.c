@@ -453,23 +453,27 @@ TEST(datagram_sockets_connected_both_ways)
  * unbound; one sent with sendto() from a socket bound to an abstract name;
  * one from a socket bound to a path, closed since. After restart the
  * server reads them in order, each from its sender's address, and the
- * connected client, connected still, sends again.
+ * connected client, connected still, sends again. A socket shut for
+ * reading after a datagram came keeps it, and takes no more.
  */
 static int datagram_server(const char *go, const struct sockaddr_un *srv,
 			   socklen_t srv_len, const struct sockaddr_un *gone,
 			   socklen_t gone_len)
 {
-	int s, b, g, note[2], status, bad = 0;
-	struct sockaddr_un named;
-	socklen_t named_len;
+	int s, b, g, sh, note[2], status, bad = 0;
+	struct sockaddr_un named, shut;
+	socklen_t named_len, shut_len;
 	pid_t child;
 	char x;
 
 	s = socket(AF_UNIX, SOCK_DGRAM, 0);
 	b = socket(AF_UNIX, SOCK_DGRAM, 0);
 	g = socket(AF_UNIX, SOCK_DGRAM, 0);
+	sh = socket(AF_UNIX, SOCK_DGRAM, 0);
 	named_len = bind_abstract(b, "named", &named);
+	shut_len = bind_abstract(sh, "shut", &shut);
 	if (bind(s, (const struct sockaddr *)srv, srv_len) || !named_len ||
+	    !shut_len ||
 	    bind(g, (const struct sockaddr *)gone, gone_len) || pipe(note))
 		return 100;
 	child = fork();
@@ -479,6 +483,7 @@ static int datagram_server(const char *go, const struct sockaddr_un *srv,
 		close(s);
 		close(b);
 		close(g);
+		close(sh);
 		if (connect(c, (const struct sockaddr *)srv, srv_len) ||
 		    send(c, "one", 3, 0) != 3 || write(note[1], "x", 1) != 1)
 			_exit(1);
@@ -493,6 +498,10 @@ static int datagram_server(const char *go, const struct sockaddr_un *srv,
 		return 101;
 	close(g);
 	unlink(gone->sun_path);
+	/* A datagram queued, then no more reading. */
+	if (sendto(b, "five", 4, 0, (struct sockaddr *)&shut, shut_len) != 4 ||
+	    shutdown(sh, SHUT_RD))
+		return 102;
 	cr_wait_go(go);
 	if (expect_from(s, "one", NULL, 0))
 		bad |= 1;
@@ -505,6 +514,11 @@ static int datagram_server(const char *go, const struct sockaddr_un *srv,
 		bad |= 8 | WEXITSTATUS(status) << 8;
 	else if (expect_from(s, "four", NULL, 0))
 		bad |= 16;
+	if (expect_from(sh, "five", &named, named_len))
+		bad |= 32;
+	if (sendto(b, "six", 3, 0, (struct sockaddr *)&shut, shut_len) != -1 ||
+	    errno != EPIPE)
+		bad |= 64;
 	if (bad)
 		cr_note("datagram server: %#x\n", bad);
 	return bad ? 1 : 0;
