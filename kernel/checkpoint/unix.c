@@ -427,6 +427,9 @@ static int cr_unix_write_sock(struct cr_ctx *ctx, struct task_struct *t,
 		rec.flags = CR_UNIX_LISTENING;
 		rec.backlog = READ_ONCE(sk->sk_max_ack_backlog);
 		why = cr_unix_embryos(sk, &embryos, &nr);
+		/* restart could not connect them again */
+		if (!why && nr && READ_ONCE(sk->sk_shutdown))
+			why = "a listening AF_UNIX socket shut down with connections waiting";
 	} else if (sk->sk_type == SOCK_DGRAM) {
 		why = cr_unix_dgrams(sk, &rec.end, &data);
 	} else if (!skb_queue_empty_lockless(&sk->sk_receive_queue)) {

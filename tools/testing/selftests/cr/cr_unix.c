@@ -610,6 +610,36 @@ TEST(pair_with_an_end_outside_refused)
 	cr_files_fini(&f);
 }
 
+/* A listener shut down with a connection waiting: refused, not lost. */
+TEST(shut_listener_with_connections_refused)
+{
+	struct sockaddr_un sun;
+	struct cr_files f;
+	pid_t root;
+
+	cr_files_init(&f, "unix-shut");
+	root = fork();
+	ASSERT_GE(root, 0);
+	if (!root) {
+		int lfd, c;
+		socklen_t len;
+
+		cr_child_init();
+		lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+		c = socket(AF_UNIX, SOCK_STREAM, 0);
+		len = bind_abstract(lfd, "shut", &sun);
+		if (!len || listen(lfd, 1) ||
+		    connect(c, (struct sockaddr *)&sun, len) ||
+		    shutdown(lfd, SHUT_RD))
+			_exit(2);
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	EXPECT_EQ(cr_refused(_metadata, &f, root,
+			     "shut down with connections waiting"), CR_OK);
+	cr_files_fini(&f);
+}
+
 /*
  * A socketpair() made outside the tree, or with a file in flight, is
  * refused.
