@@ -13,9 +13,15 @@
 #include <linux/syscalls.h>
 
 #define CR_BUF_SIZE	(64 * 1024)
-/* Longest record: a CR_PAGES record full of pages. */
-#define CR_REC_MAX	(sizeof(struct cr_pages) + CR_PAGES_MAX * PAGE_SIZE + \
-			 CR_PATH_MAX)
+/*
+ * Longest record: a CR_PAGES record full of pages, or an AF_UNIX record
+ * with all it may have queued.
+ */
+#define CR_PAGES_REC_MAX (sizeof(struct cr_pages) + CR_PAGES_MAX * PAGE_SIZE + \
+			  CR_PATH_MAX)
+#define CR_UNIX_REC_MAX	(sizeof(struct cr_unix_pair) + 2 * (CR_UNIX_DATA_MAX + \
+			 CR_UNIX_MSGS_MAX * sizeof(struct cr_unix_dgram)))
+#define CR_REC_MAX	max(CR_PAGES_REC_MAX, CR_UNIX_REC_MAX)
 
 static struct file *cr_fget_writable(int fd)
 {

@@ -321,7 +321,7 @@ struct cr_epoll_item {
 	__u64	data;
 };
 
-#define CR_UNIX_DATA_MAX	(4U << 20)	/* most bytes queued in a pair */
+#define CR_UNIX_DATA_MAX	(4U << 20)	/* most bytes queued to a socket */
 #define CR_UNIX_MSGS_MAX	4096		/* most messages queued to one end */
 
 #define CR_UNIX_ADDR_BOUND	1	/* its own, from bind() */

@@ -640,6 +640,62 @@ TEST(shut_listener_with_connections_refused)
 	cr_files_fini(&f);
 }
 
+#define BIG	(3 << 20)
+
+/*
+ * Megabytes queued on a stream pair whose sender raised its buffer, as a
+ * tuned server may: every byte comes back, in order.
+ */
+TEST(megabytes_queued_come_back)
+{
+	const char *wmem = "/proc/sys/net/core/wmem_max";
+	char old[32] = "";
+	struct cr_files f;
+	pid_t child;
+	int fd;
+
+	fd = open(wmem, O_RDWR);
+	ASSERT_GE(fd, 0);
+	ASSERT_GT(read(fd, old, sizeof(old) - 1), 0);
+	ASSERT_EQ(pwrite(fd, "16777216", 8, 0), 8);
+	cr_files_init(&f, "unix-big");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		int sv[2], size = 4 << 20, n = 0, i;
+		static unsigned char buf[BIG];
+
+		cr_child_init();
+		for (i = 0; i < BIG; i++)
+			buf[i] = i * 7 + i / 4096;
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ||
+		    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) ||
+		    fcntl(sv[0], F_SETFL, O_NONBLOCK))
+			_exit(2);
+		while (n < BIG) {
+			ssize_t w = write(sv[0], buf + n, BIG - n);
+
+			if (w <= 0)
+				break;
+			n += w;
+		}
+		if (n < (2 << 20))
+			_exit(3);
+		memset(buf, 0, sizeof(buf));
+		cr_wait_go(f.go);
+		if (read_full(sv[1], buf, n))
+			_exit(4);
+		for (i = 0; i < n; i++)
+			if (buf[i] != (unsigned char)(i * 7 + i / 4096))
+				_exit(5);
+		_exit(CR_OK);
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	pwrite(fd, old, strlen(old), 0);
+	close(fd);
+	cr_files_fini(&f);
+}
+
 /*
  * A socketpair() made outside the tree, or with a file in flight, is
  * refused.
