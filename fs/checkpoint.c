@@ -1178,6 +1178,13 @@ int cr_write_files(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 		rcu_read_unlock();
 		task_unlock(t);
 
+		if (n == CR_FDS_MAX) {
+			fput(file);
+			err = cr_err(ctx, -EOPNOTSUPP,
+				     "pid %d has more than %u files open (not supported)",
+				     task_pid_vnr(t), CR_FDS_MAX);
+			break;
+		}
 		if (n == size) {
 			size = size ? 2 * size : 16;
 			tmp = krealloc_array(fds, size, sizeof(*fds), GFP_KERNEL);
@@ -1271,7 +1278,8 @@ int cr_restore_files(struct cr_ctx *ctx, u32 objref)
 	if (err)
 		return err;
 	if (rec.objref != objref || rec.pad ||
-	    rec.nr_fds > rlimit(RLIMIT_NOFILE) || rec.nr_locks > CR_LOCKS_MAX ||
+	    rec.nr_fds > min_t(u64, rlimit(RLIMIT_NOFILE), CR_FDS_MAX) ||
+	    rec.nr_locks > CR_LOCKS_MAX ||
 	    extra != rec.nr_fds * sizeof(struct cr_fd) +
 		     rec.nr_locks * sizeof(struct cr_lock))
 		return cr_err(ctx, -EINVAL, "bad fd table record");

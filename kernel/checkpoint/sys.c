@@ -14,14 +14,18 @@
 
 #define CR_BUF_SIZE	(64 * 1024)
 /*
- * Longest record: a CR_PAGES record full of pages, or an AF_UNIX record
- * with all it may have queued.
+ * Longest record: a CR_PAGES record full of pages, an AF_UNIX record with
+ * all it may have queued, or the fd table of a process with CR_FDS_MAX
+ * files open.
  */
 #define CR_PAGES_REC_MAX (sizeof(struct cr_pages) + CR_PAGES_MAX * PAGE_SIZE + \
 			  CR_PATH_MAX)
 #define CR_UNIX_REC_MAX	(sizeof(struct cr_unix_pair) + 2 * (CR_UNIX_DATA_MAX + \
 			 CR_UNIX_MSGS_MAX * sizeof(struct cr_unix_dgram)))
-#define CR_REC_MAX	max(CR_PAGES_REC_MAX, CR_UNIX_REC_MAX)
+#define CR_FILES_REC_MAX (sizeof(struct cr_fdtable) + \
+			  CR_FDS_MAX * sizeof(struct cr_fd) + \
+			  CR_LOCKS_MAX * sizeof(struct cr_lock))
+#define CR_REC_MAX	max3(CR_PAGES_REC_MAX, CR_UNIX_REC_MAX, CR_FILES_REC_MAX)
 
 static struct file *cr_fget_writable(int fd)
 {

@@ -400,6 +400,7 @@ enum cr_lock_kind {
 	CR_LOCK_FLOCK,		/* flock(): the open file's */
 };
 
+#define CR_FDS_MAX		(1U << 20)	/* most open files of one fd table */
 #define CR_LOCKS_MAX		1024	/* most locks of one fd table */
 
 /* A lock held, through the open file at an fd of the table. */

@@ -11,6 +11,7 @@
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -889,6 +890,42 @@ TEST(deleted_file_opened_twice_is_refused)
 		_exit(CR_OK);
 	}
 	EXPECT_EQ(cr_refused(_metadata, &f, child, "a deleted file opened twice"), CR_OK);
+	cr_files_fini(&f);
+}
+
+#define MANY_FDS	70000
+
+/*
+ * A process with tens of thousands of files open, as a busy server has:
+ * its fd table is longer than a record of pages, and comes back whole.
+ */
+TEST(many_fds_come_back)
+{
+	struct rlimit rl = { MANY_FDS + 64, MANY_FDS + 64 };
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "manyfds");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct stat st;
+		int fd;
+
+		cr_child_init();
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			_exit(2);
+		for (fd = 3; fd < MANY_FDS; fd++)
+			if (dup2(0, fd) != fd)
+				_exit(3);
+		cr_wait_go(f.go);
+		for (fd = 3; fd < MANY_FDS; fd += 997)
+			if (fstat(fd, &st) || !S_ISCHR(st.st_mode))
+				_exit(4);
+		_exit(fcntl(MANY_FDS - 1, F_GETFD) < 0 ||
+		      fcntl(MANY_FDS, F_GETFD) >= 0 ? 5 : CR_OK);
+	}
+	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
 	cr_files_fini(&f);
 }
 
