@@ -38,7 +38,7 @@
 
 #define CR_MAGIC		"LinuxCR\n"
 #define CR_MAGIC_LEN		8
-#define CR_VERSION		1
+#define CR_VERSION		2
 
 #define CR_PATH_MAX		4096	/* longest path, with its NUL */
 #define CR_PAGES_MAX		256	/* most pages in one CR_PAGES record */
