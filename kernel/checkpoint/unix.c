@@ -563,33 +563,57 @@ static void cr_unix_set_peercred(struct sock *sk, struct pid *pid,
 	put_cred(old_cred);
 }
 
+/*
+ * Connect @sock to @to through @to's address, with the checks of
+ * connect(), and check that it reached @to and not a socket bound there
+ * since: *@peer, held, is @to for a datagram socket, and for a stream the
+ * socket @to's accept() will return.
+ */
+static int cr_unix_connect_to(struct socket *sock, struct sock *to,
+			      struct sock **peer)
+{
+	/* Pairs with the release of bind(). */
+	struct unix_address *addr = smp_load_acquire(&unix_sk(to)->addr);
+	struct sockaddr_storage ss;
+	bool reached;
+	int err;
+
+	*peer = NULL;
+	if (!addr)
+		return -EDESTADDRREQ;
+	memcpy(&ss, addr->name, addr->len);
+	err = security_socket_connect(sock, (struct sockaddr *)&ss, addr->len) ?:
+	      kernel_connect(sock, (struct sockaddr *)&ss, addr->len, O_NONBLOCK);
+	if (err)
+		return err;
+	*peer = unix_peer_get(sock->sk);
+	if (!*peer)
+		return -ECONNRESET;
+	unix_state_lock(*peer);
+	reached = sock->type == SOCK_DGRAM ? *peer == to :
+		  unix_sk(*peer)->listener == to;
+	unix_state_unlock(*peer);
+	if (reached)
+		return 0;
+	sock_put(*peer);
+	*peer = NULL;
+	return -EADDRINUSE;
+}
+
 /* Connect datagram socket @u->sk to the socket of objref @u->objref. */
 static int cr_unix_connect_dgram(struct cr_ctx *ctx, struct cr_unix_sk *u)
 {
 	struct file *file = cr_obj_find(ctx, u->objref, CR_OBJ_FILE);
 	struct socket *peer = file ? sock_from_file(file) : NULL;
-	struct socket *sock = u->sk->sk_socket;
-	struct sockaddr_storage ss;
-	struct unix_address *addr;
 	struct sock *got;
 	int err;
 
 	if (!peer || peer->sk->sk_family != AF_UNIX || peer->type != SOCK_DGRAM)
 		return cr_err(ctx, -EINVAL, "an AF_UNIX datagram socket's peer is not one");
-	/* Pairs with the release of bind(). */
-	addr = smp_load_acquire(&unix_sk(peer->sk)->addr);
-	if (!addr)
-		return cr_err(ctx, -EINVAL, "an AF_UNIX datagram socket's peer is unbound");
-	memcpy(&ss, addr->name, addr->len);
-	err = security_socket_connect(sock, (struct sockaddr *)&ss, addr->len) ?:
-	      kernel_connect(sock, (struct sockaddr *)&ss, addr->len, 0);
+	err = cr_unix_connect_to(u->sk->sk_socket, peer->sk, &got);
 	if (err)
 		return cr_err(ctx, err, "cannot connect an AF_UNIX datagram socket again");
-	got = unix_peer_get(u->sk);
-	if (got)
-		sock_put(got);
-	if (got != peer->sk)
-		return cr_err(ctx, -EADDRINUSE, "an AF_UNIX socket connected to another");
+	sock_put(got);
 	return 0;
 }
 
@@ -795,11 +819,9 @@ static int cr_unix_refill(struct cr_ctx *ctx, struct socket *from,
 
 /*
  * Send one datagram of @len bytes in @buf to @to, from a new socket that
- * has the address @d of its sender without being bound to it. The new
- * socket connects to @to's address, and must have found @to there.
+ * has the address @d of its sender without being bound to it.
  */
-static int cr_unix_send_dgram(struct socket *to, struct sockaddr_storage *ss,
-			      int ss_len, const struct cr_unix_dgram *d,
+static int cr_unix_send_dgram(struct socket *to, const struct cr_unix_dgram *d,
 			      char *buf)
 {
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
@@ -812,16 +834,11 @@ static int cr_unix_send_dgram(struct socket *to, struct sockaddr_storage *ss,
 	if (err)
 		return err;
 	err = (d->addr_len ? cr_unix_give_addr(from, d->sun_path, d->addr_len) : 0) ?:
-	      security_socket_connect(from, (struct sockaddr *)ss, ss_len) ?:
-	      kernel_connect(from, (struct sockaddr *)ss, ss_len, 0);
+	      cr_unix_connect_to(from, to->sk, &got);
 	if (!err) {
-		got = unix_peer_get(from->sk);
-		if (got)
-			sock_put(got);
-		err = got == to->sk ? 0 : -EADDRINUSE;
-	}
-	if (!err)
+		sock_put(got);
 		err = kernel_sendmsg(from, &msg, &kv, 1, d->len);
+	}
 	sock_release(from);
 	if (err >= 0)
 		err = err == d->len ? 0 : -ENOBUFS;
@@ -832,22 +849,16 @@ static int cr_unix_send_dgram(struct socket *to, struct sockaddr_storage *ss,
 static int cr_unix_refill_dgrams(struct cr_ctx *ctx, struct socket *to,
 				 const struct cr_unix_end *e)
 {
-	/* Pairs with the release of bind(). */
-	struct unix_address *addr = smp_load_acquire(&unix_sk(to->sk)->addr);
 	u32 i, left = e->nr_bytes;
-	struct sockaddr_storage ss;
 	struct cr_unix_dgram d;
 	char *buf;
 	int err = 0;
 
 	if (!e->nr_msgs)
 		return 0;
-	if (!addr)
-		return cr_err(ctx, -EINVAL, "datagrams queued to an unbound AF_UNIX socket");
 	buf = kvmalloc(e->nr_bytes ?: 1, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	memcpy(&ss, addr->name, addr->len);
 	for (i = 0; !err && i < e->nr_msgs; i++) {
 		err = cr_read(ctx, &d, sizeof(d));
 		if (err)
@@ -860,7 +871,7 @@ static int cr_unix_refill_dgrams(struct cr_ctx *ctx, struct socket *to,
 		if (err)
 			break;
 		left -= d.len;
-		err = cr_unix_send_dgram(to, &ss, addr->len, &d, buf);
+		err = cr_unix_send_dgram(to, &d, buf);
 		if (err)
 			cr_err(ctx, err, "cannot queue an AF_UNIX datagram again");
 	}
@@ -956,9 +967,7 @@ static int cr_unix_connect(struct cr_ctx *ctx, const struct cr_unix_pair *rec,
 	struct socket *lsock = lfile ? sock_from_file(lfile) : NULL;
 	const struct cr_unix_end *e = &rec->end[1];
 	struct unix_address *addr = NULL;
-	struct sockaddr_un sun;
 	struct sock *peer;
-	bool ours;
 	int err;
 
 	if (lsock && lsock->sk->sk_family == AF_UNIX &&
@@ -970,21 +979,9 @@ static int cr_unix_connect(struct cr_ctx *ctx, const struct cr_unix_pair *rec,
 	    addr->len != offsetof(struct sockaddr_un, sun_path) + e->addr_len ||
 	    memcmp(addr->name->sun_path, e->sun_path, e->addr_len))
 		return cr_err(ctx, -EINVAL, "an AF_UNIX connection names no listener");
-	memcpy(&sun, addr->name, addr->len);
-	err = security_socket_connect(sock, (struct sockaddr *)&sun, addr->len) ?:
-	      kernel_connect(sock, (struct sockaddr *)&sun, addr->len, O_NONBLOCK);
+	err = cr_unix_connect_to(sock, lsock->sk, &peer);
 	if (err)
-		return cr_err(ctx, err, "cannot connect an AF_UNIX socket again");
-	peer = unix_peer_get(sock->sk);
-	if (!peer)
-		return cr_err(ctx, -ECONNRESET, "an AF_UNIX connection was lost");
-	unix_state_lock(peer);
-	ours = unix_sk(peer)->listener == lsock->sk;
-	unix_state_unlock(peer);
-	if (!ours) {
-		sock_put(peer);
-		return cr_err(ctx, -EADDRINUSE, "an AF_UNIX socket connected to another listener");
-	}
+		return cr_err(ctx, err, "cannot connect an AF_UNIX socket to its listener again");
 	*embryo = peer;
 	return 0;
 }
