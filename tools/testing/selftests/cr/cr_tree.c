@@ -217,12 +217,6 @@ static int check_ids(struct tree_shared *s, int who, int parent, int group,
 	return bad;
 }
 
-static void wait_go(const char *go)
-{
-	while (access(go, F_OK))
-		usleep(10000);
-}
-
 /* A child's exit status: by pid, which only RESTART_PIDS keeps. */
 static int wait_child(pid_t pid)
 {
@@ -265,13 +259,13 @@ static int tree_root(const char *go, const char *file)
 			close(p1[0]);
 			setpgid(0, s->ids[R].pgid);
 			record_ids(s, G);
-			wait_go(go);
+			cr_await(go);
 			if (read(p2[0], buf, 5) != 5 || strcmp(buf, "hello"))
 				_exit(0x40);
 			_exit(check_ids(s, G, C1, -1, false));
 		}
 		record_ids(s, C1);
-		wait_go(go);
+		cr_await(go);
 		if (read(p1[0], buf, 5) != 5 || write(p2[1], buf, 5) != 5 ||
 		    write(fd, "B", 1) != 1)
 			_exit(0x40);
@@ -282,7 +276,7 @@ static int tree_root(const char *go, const char *file)
 	if (!c2) {
 		setsid();
 		record_ids(s, C2);
-		wait_go(go);
+		cr_await(go);
 		_exit(check_ids(s, C2, R, C2, true));
 	}
 	while (__atomic_load_n(&s->ready, __ATOMIC_SEQ_CST) < 3)
@@ -291,7 +285,7 @@ static int tree_root(const char *go, const char *file)
 	if (!c3) {
 		setpgid(0, c1);
 		record_ids(s, C3);
-		wait_go(go);
+		cr_await(go);
 		_exit(check_ids(s, C3, R, C1, false));
 	}
 	if (write(fd, "A", 1) != 1 || write(p1[1], "hello", 5) != 5)
@@ -426,8 +420,7 @@ static void *timer_thread(void *arg)
 	if (timer_create(CLOCK_MONOTONIC, &ev, &timer) ||
 	    timer_settime(timer, 0, &its, NULL))
 		return (void *)1L;
-	while (access(go, F_OK))
-		usleep(10000);
+	cr_await(go);
 	while (got < 3 && sigtimedwait(&set, &si, &wait) == TIMER_SIG)
 		got += si.si_code == SI_TIMER && si.si_value.sival_int == 77;
 	return (void *)(got < 3 ? 2L : 0L);
@@ -481,8 +474,7 @@ TEST(uts_namespace_comes_back)
 			_exit(2);
 		g = fork();
 		if (!g) {
-			while (access(f.go, F_OK))
-				usleep(10000);
+			cr_await(f.go);
 			_exit(gethostname(name, sizeof(name)) ||
 			       strcmp(name, "cr-uts") ? 3 : 0);
 		}
@@ -538,7 +530,7 @@ static int ns_root(const char *go)
 			_exit(100);
 		while (!__atomic_load_n(&ids.thread, __ATOMIC_SEQ_CST))
 			usleep(1000);
-		wait_go(go);
+		cr_await(go);
 		if (getpid() != ids.child || getppid() != ids.root)
 			_exit(1);
 		/* The thread is still there, with its tid. */
@@ -602,12 +594,6 @@ TEST(fresh_pid_namespace_gives_every_task_its_pid)
 	cr_files_fini(&f);
 }
 
-static void wait_file(const char *path)
-{
-	while (access(path, F_OK))
-		usleep(10000);
-}
-
 /*
  * A tree with an IPC namespace of its own comes back in one of its own,
  * shared by its processes: a message queue the root makes after restart
@@ -637,7 +623,7 @@ TEST(ipc_namespace_comes_back)
 			_exit(2);
 		g = fork();
 		if (!g) {
-			wait_file(made);
+			cr_await(made);
 			/* The root's queue, in the namespace they share. */
 			for (i = 0; i < 500 && msgget(key, 0) < 0; i++)
 				usleep(10000);
@@ -650,7 +636,7 @@ TEST(ipc_namespace_comes_back)
 		close(open(made, O_WRONLY | O_CREAT, 0600));
 		/* The child sees the queue before it goes. */
 		bad = waitpid(g, &status, 0) != g || status ? 5 : 0;
-		wait_file(done);
+		cr_await(done);
 		msgctl(id, IPC_RMID, NULL);
 		_exit(bad);
 	}
@@ -659,7 +645,7 @@ TEST(ipc_namespace_comes_back)
 	restored = cr_checkpoint_restart_tree(&f, child, RESTART_PIDS);
 	ASSERT_EQ(restored, child) TH_LOG("%s", cr_log(&f));
 	cr_go(f.go);
-	wait_file(made);
+	cr_await(made);
 	EXPECT_EQ(msgget(key, 0), -1);
 	EXPECT_EQ(errno, ENOENT);
 	close(open(done, O_WRONLY | O_CREAT, 0600));

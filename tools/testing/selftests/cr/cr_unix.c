@@ -146,8 +146,7 @@ TEST_F(pair, keeps_its_messages_and_state)
 			if (write(sv[1], "three", 5) != 5)
 				_exit(101);
 			/* Only the root says it is ready. */
-			while (access(self->f.go, F_OK))
-				usleep(10000);
+			cr_await(self->f.go);
 			bad = check_state(sv[1], &cs, getppid());
 			if (type == SOCK_STREAM ? expect_read(sv[1], "onetwo") :
 			    expect_read(sv[1], "one") || expect_read(sv[1], "two"))
@@ -272,8 +271,7 @@ static int client(const struct sockaddr_un *addr, socklen_t addr_len,
 	    write(fd, hello, strlen(hello)) != (ssize_t)strlen(hello) ||
 	    write(note, "x", 1) != 1)
 		return 100;
-	while (access(go, F_OK))
-		usleep(10000);
+	cr_await(go);
 	if (check_addr(fd, true, addr, addr_len))
 		bad |= 1;
 	if (check_peer_pid(fd, getppid()))
@@ -487,8 +485,7 @@ static int datagram_server(const char *go, const struct sockaddr_un *srv,
 		if (connect(c, (const struct sockaddr *)srv, srv_len) ||
 		    send(c, "one", 3, 0) != 3 || write(note[1], "x", 1) != 1)
 			_exit(1);
-		while (access(go, F_OK))
-			usleep(10000);
+		cr_await(go);
 		_exit(check_addr(c, true, srv, srv_len) ? 2 :
 		      send(c, "four", 4, 0) != 4 ? 3 : 0);
 	}

@@ -174,14 +174,20 @@ static inline void cr_child_init(void)
 	cr_child_init_keep(0);
 }
 
+/* Wait until @path exists: a child other than the root waits so for go. */
+static inline void cr_await(const char *path)
+{
+	while (access(path, F_OK))
+		usleep(10000);
+}
+
 static inline void cr_wait_go(const char *go)
 {
 	char ready[80];
 
 	cr_ready_file(ready, sizeof(ready), go);
 	mkdir(ready, 0700);
-	while (access(go, F_OK))
-		usleep(10000);
+	cr_await(go);
 }
 
 /*
