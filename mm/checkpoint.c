@@ -33,6 +33,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/shm.h>
 #include <linux/shmem_fs.h>
 #include <linux/memfd.h>
 #include <linux/slab.h>
@@ -60,7 +61,8 @@ static const struct {
 
 #define CR_VMA_FLAGS	(CR_VMA_GROWSDOWN | CR_VMA_NORESERVE | \
 			 CR_VMA_DONTFORK | CR_VMA_WIPEONFORK | CR_VMA_DONTDUMP | \
-			 CR_VMA_LOCKED | CR_VMA_LOCKONFAULT | CR_VMA_SHARED)
+			 CR_VMA_LOCKED | CR_VMA_LOCKONFAULT | CR_VMA_SHARED | \
+			 CR_VMA_SYSV_SHM)
 
 struct cr_mm_snap {
 	struct cr_mm		rec;
@@ -86,10 +88,6 @@ static const char *cr_vma_unsupported(struct vm_area_struct *vma)
 		return "a mapping with madvise() or other flags c/r does not support";
 	if (!vma->vm_file && !vma_is_anonymous(vma))
 		return "a special mapping";
-	/* shmat() maps a wrapper of its segment's shmem file. */
-	if (vma->vm_file && shmem_file(vma->vm_file) &&
-	    vma->vm_file->f_op != file_inode(vma->vm_file)->i_fop)
-		return "SysV shared memory (not supported yet)";
 	return NULL;
 }
 
@@ -150,8 +148,12 @@ static int cr_snap_mm(struct cr_ctx *ctx, struct task_struct *t,
 		if (vma->vm_flags & VM_LOCKONFAULT)
 			v->flags |= CR_VMA_LOCKONFAULT;
 		if (vma->vm_file) {
+			struct ipc_namespace *ns;
+
 			v->pgoff = vma->vm_pgoff;
 			s->files[n] = get_file(vma->vm_file);
+			if (shm_file_id(vma->vm_file, &ns) >= 0)
+				v->flags |= CR_VMA_SYSV_SHM;
 		}
 		n++;
 	}
@@ -366,8 +368,7 @@ static int cr_shmem_page(struct inode *inode, pgoff_t index,
 }
 
 /* The pages of @inode that hold data, swapped out or not, at their offsets. */
-static int cr_write_shmem_pages(struct cr_ctx *ctx, struct inode *inode,
-				loff_t size)
+int cr_write_shmem_pages(struct cr_ctx *ctx, struct inode *inode, loff_t size)
 {
 	pgoff_t index = 0, end = DIV_ROUND_UP(size, PAGE_SIZE);
 	struct cr_pages last = {};
@@ -513,7 +514,8 @@ int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 		struct file *file = s->files[i];
 		bool shared = s->vmas[i].flags & CR_VMA_SHARED;
 
-		if (!file)
+		/* An attachment comes after the CR_MM: see ipc.c. */
+		if (!file || (s->vmas[i].flags & CR_VMA_SYSV_SHM))
 			continue;
 		err = cr_check_mapped_file(ctx, t, file) ?:
 		      cr_write_file(ctx, t, file, !shared, &s->vmas[i].file);
@@ -523,9 +525,14 @@ int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 	if (!err)
 		err = cr_write_rec(ctx, CR_MM, &s->rec, sizeof(s->rec), s->auxv,
 				   s->rec.nr_auxv * sizeof(u64));
-	for (i = 0; !err && i < s->rec.nr_vmas; i++)
-		err = cr_write_rec(ctx, CR_VMA, &s->vmas[i], sizeof(s->vmas[i]),
-				   NULL, 0);
+	for (i = 0; !err && i < s->rec.nr_vmas; i++) {
+		if (s->vmas[i].flags & CR_VMA_SYSV_SHM)
+			err = cr_write_shm_attach(ctx, t, s->files[i],
+						  &s->vmas[i].file);
+		if (!err)
+			err = cr_write_rec(ctx, CR_VMA, &s->vmas[i],
+					   sizeof(s->vmas[i]), NULL, 0);
+	}
 	for (i = 0; !err && i < s->rec.nr_vmas; i++)
 		err = cr_write_pages(ctx, mm, s->vmas[i].start, s->vmas[i].end,
 				     pages);
@@ -588,8 +595,7 @@ static int cr_check_mm_rec(struct cr_ctx *ctx, const struct cr_mm *r,
 }
 
 /* Read the CR_PAGES records of shmem @file, of @size bytes, into it. */
-static int cr_restore_shmem_pages(struct cr_ctx *ctx, struct file *file,
-				  u64 size)
+int cr_restore_shmem_pages(struct cr_ctx *ctx, struct file *file, u64 size)
 {
 	struct cr_pages rec;
 	struct cr_hdr hdr;
@@ -719,7 +725,15 @@ static int cr_restore_vma(struct cr_ctx *ctx, u64 *prev_end)
 	*prev_end = v.end;
 
 	flags |= v.flags & CR_VMA_SHARED ? MAP_SHARED : MAP_PRIVATE;
-	if (v.file) {
+	if (v.flags & CR_VMA_SYSV_SHM) {
+		if (!(v.flags & CR_VMA_SHARED))
+			return cr_err(ctx, -EINVAL,
+				      "private SysV shared memory at %#llx",
+				      v.start);
+		file = cr_obj_find(ctx, v.file, CR_OBJ_SHM_ATTACH);
+		if (!file)
+			return -EINVAL;
+	} else if (v.file) {
 		file = cr_obj_find(ctx, v.file, CR_OBJ_FILE);
 		if (!file)
 			return -EINVAL;
@@ -854,6 +868,7 @@ int cr_restore_mm(struct cr_ctx *ctx, u32 objref)
 	if (err)
 		goto out;
 	mm = current->mm;
+	ctx->in_mm = true;	/* SysV attachments may come */
 
 	if (rec->exe_file) {
 		struct file *exe = cr_obj_find(ctx, rec->exe_file, CR_OBJ_FILE);
@@ -904,6 +919,7 @@ int cr_restore_mm(struct cr_ctx *ctx, u32 objref)
 
 	err = cr_obj_insert(ctx, objref, CR_OBJ_MM, mm);
 out:
+	ctx->in_mm = false;
 	kfree(auxv);
 	kfree(rec);
 	return err;

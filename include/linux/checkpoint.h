@@ -19,8 +19,11 @@
 #include <linux/xarray.h>
 #include <uapi/linux/checkpoint.h>
 
+struct cr_shm_seg;
 struct cred;
 struct file;
+struct inode;
+struct ipc_namespace;
 struct mm_struct;
 struct pid;
 struct pid_namespace;
@@ -91,6 +94,7 @@ enum cr_obj_type {
 	CR_OBJ_INODE,		/* checkpoint: a deleted file's, met once */
 	CR_OBJ_SHMEM,		/* its inode; at restart, a file made for it */
 	CR_OBJ_SOCK,		/* checkpoint: a socket met before its file */
+	CR_OBJ_SHM_ATTACH,	/* the file shmat() made */
 };
 
 struct cr_ctx {
@@ -133,6 +137,10 @@ struct cr_ctx {
 	pid_t			root_pid;	/* the pid restart() asks for */
 	struct cr_uts		uts;		/* the tree's UTS namespace */
 	struct cr_ipc		ipc;		/* and its IPC namespace */
+	struct ipc_namespace	*shm_ns;	/* checkpoint: the tree's own */
+	struct cr_shm_seg	*shm_segs;	/* its SysV shared memory */
+	unsigned int		nr_shm;
+	bool			in_mm;		/* restart: current has its new mm */
 
 	/* Parking */
 	atomic_t		nr_unparked;
@@ -259,11 +267,25 @@ int cr_finish_unix(struct cr_ctx *ctx);
 int cr_check_unix(struct cr_ctx *ctx);
 void cr_release_unix(struct cr_ctx *ctx);
 
+/* kernel/checkpoint/ipc.c */
+int cr_snap_sysv_shm(struct cr_ctx *ctx, struct ipc_namespace *ns);
+int cr_write_sysv_shm(struct cr_ctx *ctx);
+int cr_write_shm_attach(struct cr_ctx *ctx, struct task_struct *t,
+			struct file *file, u32 *objref);
+int cr_check_sysv_shm(struct cr_ctx *ctx);
+void cr_release_sysv_shm(struct cr_ctx *ctx);
+int cr_restore_sysv_shm(struct cr_ctx *ctx);
+int cr_finish_sysv_shm(struct cr_ctx *ctx);
+int cr_restore_shm_attach(struct cr_ctx *ctx, const struct cr_hdr *hdr);
+
 /* mm/checkpoint.c */
 int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
 int cr_restore_mm(struct cr_ctx *ctx, u32 objref);
 u32 cr_shmem_kind(struct file *file);
 int cr_write_shmem(struct cr_ctx *ctx, struct file *file, u32 *objref);
+int cr_write_shmem_pages(struct cr_ctx *ctx, struct inode *inode,
+			 loff_t size);
+int cr_restore_shmem_pages(struct cr_ctx *ctx, struct file *file, u64 size);
 int cr_restore_shmem(struct cr_ctx *ctx, const struct cr_hdr *hdr);
 int cr_check_shmem(struct cr_ctx *ctx);
 void cr_release_shmem(struct cr_ctx *ctx);

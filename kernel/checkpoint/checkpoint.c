@@ -350,21 +350,23 @@ static int cr_write_uts(struct cr_ctx *ctx)
 	return cr_write_rec(ctx, CR_UTS, &rec, sizeof(rec), NULL, 0);
 }
 
-/* What an IPC namespace of the tree's own holds that c/r does not save. */
-static const char *cr_ipc_unsupported(struct ipc_namespace *ns)
+/*
+ * What an IPC namespace of the tree's own, with @nr_shm SysV shared memory
+ * segments, holds that c/r does not save.
+ */
+static const char *cr_ipc_unsupported(struct ipc_namespace *ns, int nr_shm)
 {
 	static const int sem_ctls[] = { SEMMSL, SEMMNS, SEMOPM, SEMMNI };
-	unsigned int i;
+	unsigned int i, in_use = 0;
 
 	for (i = 0; i < ARRAY_SIZE(ns->ids); i++) {
-		if (READ_ONCE(ns->ids[i].in_use))
-			return "SysV objects";
-#ifdef CONFIG_CHECKPOINT_RESTORE
+		in_use += READ_ONCE(ns->ids[i].in_use);
 		/* kernel.*_next_id */
 		if (READ_ONCE(ns->ids[i].next_id) != -1)
 			return "limits other than a new one's";
-#endif
 	}
+	if (in_use != nr_shm)
+		return "SysV message queues or semaphore arrays";
 	if (IS_ENABLED(CONFIG_SYSVIPC) &&
 	    (memcmp(ns->sem_ctls, sem_ctls, sizeof(sem_ctls)) ||
 	     ns->msg_ctlmax != MSGMAX || ns->msg_ctlmnb != MSGMNB ||
@@ -386,24 +388,32 @@ static const char *cr_ipc_unsupported(struct ipc_namespace *ns)
 
 /*
  * The tree's IPC namespace, the checkpointer's or its own: restart makes a
- * new one, which is all there is to save of one that holds nothing.
+ * new one, with the SysV shared memory segments of the old.
  */
 static int cr_write_ipc(struct cr_ctx *ctx)
 {
 	struct ipc_namespace *ns;
 	struct cr_ipc rec = {};
 	const char *why;
+	int nr;
 
 	ns = cr_tree_ns(ctx, offsetof(struct nsproxy, ipc_ns), "IPC");
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
 	rec.own = ns != current->nsproxy->ipc_ns;
-	why = rec.own ? cr_ipc_unsupported(ns) : NULL;
-	if (why)
-		return cr_err(ctx, -EOPNOTSUPP,
-			      "the tree's own IPC namespace has %s (not supported yet)",
-			      why);
-	return cr_write_rec(ctx, CR_IPC, &rec, sizeof(rec), NULL, 0);
+	if (rec.own) {
+		nr = cr_snap_sysv_shm(ctx, ns);
+		if (nr < 0)
+			return nr;
+		rec.nr_shm = nr;
+		why = cr_ipc_unsupported(ns, nr);
+		if (why)
+			return cr_err(ctx, -EOPNOTSUPP,
+				      "the tree's own IPC namespace has %s (not supported yet)",
+				      why);
+	}
+	return cr_write_rec(ctx, CR_IPC, &rec, sizeof(rec), NULL, 0) ?:
+	       cr_write_sysv_shm(ctx);
 }
 
 static int cr_write_tree(struct cr_ctx *ctx)
@@ -514,7 +524,7 @@ static int cr_write_image(struct cr_ctx *ctx)
 			err = cr_write_task(ctx, ctx->tasks[i]);
 	if (!err)
 		err = cr_check_pipes(ctx) ?: cr_check_shmem(ctx) ?:
-		      cr_check_unix(ctx);
+		      cr_check_sysv_shm(ctx) ?: cr_check_unix(ctx);
 	if (err)
 		return err;
 	trailer.csum = ctx->csum;

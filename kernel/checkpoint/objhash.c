@@ -27,7 +27,8 @@ struct cr_obj {
  */
 static void cr_obj_put(struct cr_obj *obj, bool restart)
 {
-	if (obj->type == CR_OBJ_FILE || (obj->type == CR_OBJ_SHMEM && restart))
+	if (obj->type == CR_OBJ_FILE || obj->type == CR_OBJ_SHM_ATTACH ||
+	    (obj->type == CR_OBJ_SHMEM && restart))
 		fput(obj->ptr);
 	else if (obj->type == CR_OBJ_PIPE && restart)
 		cr_put_pipe_ends(obj->ptr);
@@ -53,7 +54,7 @@ static int cr_obj_hash(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
 
 	if (!obj)
 		return -ENOMEM;
-	if (type == CR_OBJ_FILE)
+	if (type == CR_OBJ_FILE || type == CR_OBJ_SHM_ATTACH)
 		get_file(ptr);
 	obj->ptr = ptr;
 	obj->type = type;

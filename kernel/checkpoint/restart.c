@@ -37,6 +37,7 @@
 #include <linux/syscalls.h>
 #include <linux/utsname.h>
 #include <linux/wait.h>
+#include <uapi/linux/shm.h>
 #include <uapi/linux/wait.h>
 #include <asm/syscall.h>
 
@@ -118,7 +119,8 @@ static int cr_read_ipc(struct cr_ctx *ctx)
 {
 	int err = cr_read_rec(ctx, CR_IPC, &ctx->ipc, sizeof(ctx->ipc));
 
-	if (!err && (ctx->ipc.own > 1 || ctx->ipc.pad))
+	if (!err && (ctx->ipc.own > 1 || ctx->ipc.nr_shm > SHMMNI ||
+		     (!ctx->ipc.own && ctx->ipc.nr_shm)))
 		err = cr_err(ctx, -EINVAL, "bad IPC namespace record");
 	return err;
 }
@@ -145,12 +147,17 @@ static int cr_restore_uts(struct cr_ctx *ctx)
 	return 0;
 }
 
-/* The root makes the tree's own IPC namespace, as unshare(CLONE_NEWIPC). */
+/*
+ * The root makes the tree's own IPC namespace, as unshare(CLONE_NEWIPC),
+ * and its SysV shared memory.
+ */
 static int cr_restore_ipc(struct cr_ctx *ctx)
 {
 	int err = ksys_unshare(CLONE_NEWIPC);
 
-	return err ? cr_err(ctx, err, "cannot make the tree's IPC namespace") : 0;
+	if (err)
+		return cr_err(ctx, err, "cannot make the tree's IPC namespace");
+	return cr_restore_sysv_shm(ctx);
 }
 
 /* The image's ids, as kuids and kgids of the restarter's namespace. */
@@ -538,7 +545,8 @@ static int cr_join_group(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 }
 
 /*
- * Last, once the tree is made: the file size limit, the process group,
+ * Last, once the tree is made: for the root, the SysV segments that were
+ * removed while attached; the file size limit, the process group,
  * which may be led by a task made after this one, the root, the signal
  * mask and the credentials, which are the restarter's until now, as
  * execve() commits them last.
@@ -549,6 +557,11 @@ static int cr_commit(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	struct cr_commit *c = &tc->commit;
 	int err;
 
+	if (!tc->index && ctx->ipc.own) {
+		err = cr_finish_sysv_shm(ctx);
+		if (err)
+			return err;
+	}
 	if (tt->pid == tt->tgid) {
 		err = do_prlimit(current, RLIMIT_FSIZE, &c->fsize, NULL);
 		if (err)

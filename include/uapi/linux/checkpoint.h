@@ -38,7 +38,7 @@
 
 #define CR_MAGIC		"LinuxCR\n"
 #define CR_MAGIC_LEN		8
-#define CR_VERSION		2
+#define CR_VERSION		3
 
 #define CR_PATH_MAX		4096	/* longest path, with its NUL */
 #define CR_PAGES_MAX		256	/* most pages in one CR_PAGES record */
@@ -49,6 +49,7 @@ enum cr_type {
 	CR_TREE,		/* struct cr_tree, cr_tree_task[nr_tasks] */
 	CR_UTS,			/* struct cr_uts */
 	CR_IPC,			/* struct cr_ipc */
+	CR_SYSV_SHM,		/* struct cr_sysv_shm, then its CR_PAGES */
 	CR_TASK,		/* struct cr_task */
 	CR_FILE,		/* struct cr_file, path */
 	CR_PIPE,		/* struct cr_pipe, path, bytes in flight */
@@ -57,6 +58,7 @@ enum cr_type {
 	CR_TIMERFD,		/* struct cr_timerfd */
 	CR_EPOLL,		/* struct cr_epoll, cr_epoll_item[nr_items] */
 	CR_SHMEM,		/* struct cr_shmem, name, then its CR_PAGES */
+	CR_SHM_ATTACH,		/* struct cr_shm_attach */
 	CR_UNIX_PAIR,		/* struct cr_unix_pair, queued messages */
 	CR_UNIX_SOCK,		/* struct cr_unix_sock */
 	CR_DATA,		/* bytes of a deleted file, after its CR_FILE */
@@ -160,11 +162,46 @@ struct cr_uts {
 
 /*
  * The tree's IPC namespace: the checkpointer's, or its own, which must
- * hold no SysV object and no POSIX message queue and have the limits of
- * a new one. restart() makes it for the root to share with the others.
+ * hold no SysV message queue or semaphore array and no POSIX message
+ * queue, and have the limits of a new one. restart() makes it for the
+ * root to share with the others. Its SysV shared memory segments follow.
  */
 struct cr_ipc {
 	__u32	own;
+	__u32	nr_shm;		/* CR_SYSV_SHM records after this one */
+};
+
+/* cr_sysv_shm.flags */
+#define CR_SYSV_SHM_DEST	(1U << 0)	/* IPC_RMID, still attached */
+#define CR_SYSV_SHM_LOCKED	(1U << 1)	/* shmctl(SHM_LOCK) */
+#define CR_SYSV_SHM_NORESERVE	(1U << 2)	/* shmget(SHM_NORESERVE) */
+
+/*
+ * A SysV shared memory segment of the tree's own IPC namespace, as
+ * shmctl(IPC_STAT) tells it, then the pages that hold data, as CR_PAGES
+ * records whose addr is the byte offset, ended by one with nr == 0.
+ */
+struct cr_sysv_shm {
+	__s32	id;		/* shmid, which restart() gives it again */
+	__s32	key;		/* IPC_PRIVATE once removed */
+	__u32	uid;		/* owner, in the checkpointer's user ns */
+	__u32	gid;
+	__u32	mode;		/* permission bits */
+	__u32	flags;		/* CR_SYSV_SHM_* */
+	__u64	size;		/* shm_segsz */
+};
+
+/* cr_shm_attach.flags */
+#define CR_SHM_ATTACH_RDONLY	(1U << 0)	/* shmat(SHM_RDONLY) */
+
+/*
+ * One shmat() of a segment: what its VMAs map, in one mm or, after fork,
+ * in several. It comes after the CR_MM of the first, before its VMAs.
+ */
+struct cr_shm_attach {
+	__u32	objref;
+	__s32	id;		/* the segment's */
+	__u32	flags;		/* CR_SHM_ATTACH_* */
 	__u32	pad;
 };
 
@@ -468,6 +505,7 @@ struct cr_mm {
 #define CR_VMA_LOCKED		(1U << 5)	/* mlock() */
 #define CR_VMA_LOCKONFAULT	(1U << 6)	/* mlock2(MLOCK_ONFAULT) */
 #define CR_VMA_SHARED		(1U << 7)	/* MAP_SHARED; pages in the file */
+#define CR_VMA_SYSV_SHM		(1U << 8)	/* shmat(); file: a CR_SHM_ATTACH */
 
 struct cr_vma {
 	__u64	start;

@@ -534,7 +534,10 @@ static int make_async_file(void)
 	return pipe(p) ?: fcntl(p[0], F_SETFL, O_ASYNC);
 }
 
-/* SysV shared memory attached, its segment removed: nothing left behind. */
+/*
+ * SysV shared memory of the checkpointer's IPC namespace, attached, its
+ * segment removed: nothing left behind.
+ */
 static int make_sysv_shm(void)
 {
 	int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
@@ -583,7 +586,8 @@ FIXTURE_VARIANT_ADD(refused, async_file) {
 };
 
 FIXTURE_VARIANT_ADD(refused, sysv_shm) {
-	.make = make_sysv_shm, .reason = "SysV shared memory",
+	.make = make_sysv_shm,
+	.reason = "SysV shared memory of an IPC namespace not the tree's own",
 };
 
 FIXTURE_VARIANT_ADD(refused, sem_undo) {

@@ -655,7 +655,7 @@ TEST(ipc_namespace_comes_back)
 	cr_files_fini(&f);
 }
 
-/* An IPC namespace of the tree's own that holds a SysV object is refused. */
+/* An IPC namespace of the tree's own with a message queue is refused. */
 TEST(ipc_namespace_with_objects_refused)
 {
 	struct cr_files f;
@@ -672,7 +672,9 @@ TEST(ipc_namespace_with_objects_refused)
 		cr_wait_go(f.go);
 		_exit(CR_OK);
 	}
-	EXPECT_EQ(cr_refused(_metadata, &f, child, "has SysV objects"), CR_OK);
+	EXPECT_EQ(cr_refused(_metadata, &f, child,
+			     "has SysV message queues or semaphore arrays"),
+		  CR_OK);
 	cr_files_fini(&f);
 }
 

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint/restart of SysV shared memory, in an IPC namespace of the
+ * tree's own.
+ *
+ * checkpoint() writes every segment of that namespace after its CR_IPC
+ * record: what shmctl(IPC_STAT) tells of it, and its pages. restart() has
+ * the root, once it has made the namespace, make each segment again with
+ * shmget() under its old id, fill it, and give it its owner and mode with
+ * shmctl(IPC_SET) - all with the restarter's rights, as the restarter could
+ * have done itself. A segment removed while attached is removed again once
+ * every task has its memory back.
+ *
+ * An attachment is the file shmat() made, which all of its VMAs map - in
+ * one mm or, after fork(), in several. It is written once, after the first
+ * CR_MM that maps it and before its VMAs. restart() calls shmat() in the
+ * task's new mm, keeps the file and detaches again; each VMA then maps the
+ * file at its address, as remap_file_pages() emulation maps it again, so
+ * that shmdt() and shm_nattch work as before.
+ *
+ * Segments of another IPC namespace - the checkpointer's, which restart()
+ * would share with other processes - are refused, as are hugetlb segments
+ * and segments attached outside the tree.
+ */
+#include <linux/checkpoint.h>
+#include <linux/file.h>
+#include <linux/hugetlb.h>
+#include <linux/ipc.h>
+#include <linux/ipc_namespace.h>
+#include <linux/mm.h>
+#include <linux/nsproxy.h>
+#include <linux/shm.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/syscalls.h>
+#include <uapi/linux/shm.h>
+
+/* The shm_perm.mode bits above the permissions that IPC_STAT reports. */
+#define CR_SHM_DEST	01000
+#define CR_SHM_LOCKED	02000
+
+#define CR_SYSV_SHM_FLAGS	(CR_SYSV_SHM_DEST | CR_SYSV_SHM_LOCKED | \
+				 CR_SYSV_SHM_NORESERVE)
+
+/* checkpoint: a segment, and how many VMAs of the image map it. */
+struct cr_shm_seg {
+	struct cr_sysv_shm	rec;
+	unsigned long		nattch;
+	unsigned long		nr_vmas;
+};
+
+/**
+ * cr_snap_sysv_shm - note the segments of the tree's own IPC namespace
+ * @ctx: checkpoint context
+ * @ns: the namespace
+ *
+ * Return: how many there are, or an error.
+ */
+int cr_snap_sysv_shm(struct cr_ctx *ctx, struct ipc_namespace *ns)
+{
+	struct shmid64_ds *ds;
+	int idx, id;
+
+	ds = kmalloc(sizeof(*ds), GFP_KERNEL);
+	ctx->shm_segs = kvcalloc(SHMMNI, sizeof(*ctx->shm_segs), GFP_KERNEL);
+	if (!ds || !ctx->shm_segs) {
+		kfree(ds);
+		return -ENOMEM;
+	}
+	ctx->shm_ns = ns;
+	/* The tree is stopped; only a task outside it could change them. */
+	for (idx = 0; (id = shm_next_segment(ns, &idx, ds)) >= 0; idx++) {
+		struct cr_shm_seg *seg;
+
+		if (ctx->nr_shm == SHMMNI) {
+			id = -ENOSPC;
+			break;
+		}
+		seg = &ctx->shm_segs[ctx->nr_shm++];
+		seg->nattch = ds->shm_nattch;
+		seg->rec = (struct cr_sysv_shm) {
+			.id = id,
+			.key = ds->shm_perm.key,
+			.uid = ds->shm_perm.uid,
+			.gid = ds->shm_perm.gid,
+			.mode = ds->shm_perm.mode & 0777,
+			.size = ds->shm_segsz,
+		};
+		if (ds->shm_perm.mode & CR_SHM_DEST)
+			seg->rec.flags |= CR_SYSV_SHM_DEST;
+		if (ds->shm_perm.mode & CR_SHM_LOCKED)
+			seg->rec.flags |= CR_SYSV_SHM_LOCKED;
+	}
+	kfree(ds);
+	if (id != -ENOENT)
+		return cr_err(ctx, id, "cannot read the tree's SysV shared memory");
+	return ctx->nr_shm;
+}
+
+static int cr_write_shm_seg(struct cr_ctx *ctx, struct cr_shm_seg *seg)
+{
+	struct file *file;
+	int err;
+
+	file = shm_get_file(ctx->shm_ns, seg->rec.id);
+	if (IS_ERR(file))
+		return cr_err(ctx, PTR_ERR(file),
+			      "SysV shared memory segment %d went away",
+			      seg->rec.id);
+	if (is_file_hugepages(file)) {
+		err = cr_err(ctx, -EOPNOTSUPP,
+			     "SysV shared memory segment %d is of huge pages (not supported)",
+			     seg->rec.id);
+		goto out;
+	}
+	if (SHMEM_I(file_inode(file))->flags & VM_NORESERVE)
+		seg->rec.flags |= CR_SYSV_SHM_NORESERVE;
+	err = cr_write_rec(ctx, CR_SYSV_SHM, &seg->rec, sizeof(seg->rec),
+			   NULL, 0) ?:
+	      cr_write_shmem_pages(ctx, file_inode(file), seg->rec.size);
+out:
+	fput(file);
+	return err;
+}
+
+/* The segments cr_snap_sysv_shm() found, after the CR_IPC record. */
+int cr_write_sysv_shm(struct cr_ctx *ctx)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; !err && i < ctx->nr_shm; i++)
+		err = cr_write_shm_seg(ctx, &ctx->shm_segs[i]);
+	return err;
+}
+
+/* checkpoint: one more VMA of the image maps segment @id. */
+static int cr_shm_mapped(struct cr_ctx *ctx, int id)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_shm; i++) {
+		if (ctx->shm_segs[i].rec.id == id) {
+			ctx->shm_segs[i].nr_vmas++;
+			return 0;
+		}
+	}
+	return cr_err(ctx, -EAGAIN,
+		      "SysV shared memory segment %d was made during checkpoint",
+		      id);
+}
+
+/**
+ * cr_write_shm_attach - write the attachment that a VMA of @t maps, once
+ * @ctx: checkpoint context
+ * @t: the task
+ * @file: the file shmat() made, which the VMA maps
+ * @objref: set to the attachment's objref
+ *
+ * Called for every VMA of the image that maps it, to count them.
+ *
+ * Return: 0 or an error.
+ */
+int cr_write_shm_attach(struct cr_ctx *ctx, struct task_struct *t,
+			struct file *file, u32 *objref)
+{
+	struct cr_shm_attach rec = {};
+	struct ipc_namespace *ns;
+	int err;
+
+	rec.id = shm_file_id(file, &ns);
+	if (rec.id < 0 || ns != ctx->shm_ns)
+		return cr_err(ctx, -EOPNOTSUPP,
+			      "pid %d has SysV shared memory of an IPC namespace not the tree's own (not supported)",
+			      task_pid_vnr(t));
+	err = cr_shm_mapped(ctx, rec.id);
+	if (err)
+		return err;
+	*objref = cr_obj_lookup(ctx, file);
+	if (*objref)
+		return 0;
+	rec.flags = file->f_mode & FMODE_WRITE ? 0 : CR_SHM_ATTACH_RDONLY;
+	err = cr_obj_add(ctx, file, CR_OBJ_SHM_ATTACH, &rec.objref);
+	*objref = rec.objref;
+	return err ?: cr_write_rec(ctx, CR_SHM_ATTACH, &rec, sizeof(rec), NULL, 0);
+}
+
+/*
+ * Once every task is written: a segment attached outside the image would
+ * be shared no more after restart.
+ */
+int cr_check_sysv_shm(struct cr_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_shm; i++)
+		if (ctx->shm_segs[i].nr_vmas != ctx->shm_segs[i].nattch)
+			return cr_err(ctx, -EOPNOTSUPP,
+				      "SysV shared memory segment %d is attached outside the checkpointed tasks (not supported)",
+				      ctx->shm_segs[i].rec.id);
+	return 0;
+}
+
+void cr_release_sysv_shm(struct cr_ctx *ctx)
+{
+	kvfree(ctx->shm_segs);
+}
+
+/* restart: make the segment of the next record again, in current's ns. */
+static int cr_restore_shm_seg(struct cr_ctx *ctx, struct cr_sysv_shm *r)
+{
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct shmid64_ds ds = {};
+	struct file *file;
+	int shmflg, err;
+	long id;
+
+	err = cr_read_rec(ctx, CR_SYSV_SHM, r, sizeof(*r));
+	if (err)
+		return err;
+	if (r->id < 0 || (r->mode & ~0777) || (r->flags & ~CR_SYSV_SHM_FLAGS) ||
+	    !r->size || r->size > SHMMAX ||
+	    ((r->flags & CR_SYSV_SHM_DEST) && r->key != IPC_PRIVATE))
+		return cr_err(ctx, -EINVAL, "bad SysV shared memory record");
+	shmflg = IPC_CREAT | IPC_EXCL | r->mode;
+	if (r->flags & CR_SYSV_SHM_NORESERVE)
+		shmflg |= SHM_NORESERVE;
+	id = shmget_id(r->key, r->size, shmflg, r->id);
+	if (id < 0)
+		return cr_err(ctx, id,
+			      "cannot make SysV shared memory segment %d again",
+			      r->id);
+	file = shm_get_file(ns, id);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	err = cr_restore_shmem_pages(ctx, file, r->size);
+	fput(file);
+	if (err)
+		return err;
+	if (r->flags & CR_SYSV_SHM_LOCKED) {
+		err = shmctl_kernel(ns, id, SHM_LOCK, NULL);
+		if (err)
+			return cr_err(ctx, err,
+				      "cannot lock SysV shared memory segment %d",
+				      r->id);
+	}
+	/* Last, while the restarter still owns it. */
+	ds.shm_perm.uid = r->uid;
+	ds.shm_perm.gid = r->gid;
+	ds.shm_perm.mode = r->mode;
+	err = shmctl_kernel(ns, id, IPC_SET, &ds);
+	return err ? cr_err(ctx, err,
+			    "cannot give SysV shared memory segment %d its owner",
+			    r->id) : 0;
+}
+
+/**
+ * cr_restore_sysv_shm - make the segments of the tree's IPC namespace again
+ * @ctx: restart context
+ *
+ * The root calls it in the namespace it has just made.
+ *
+ * Return: 0 or an error.
+ */
+int cr_restore_sysv_shm(struct cr_ctx *ctx)
+{
+	unsigned int i;
+	int err = 0;
+
+	if (!ctx->ipc.nr_shm)
+		return 0;
+	ctx->shm_segs = kvcalloc(ctx->ipc.nr_shm, sizeof(*ctx->shm_segs),
+				 GFP_KERNEL);
+	if (!ctx->shm_segs)
+		return -ENOMEM;
+	for (i = 0; !err && i < ctx->ipc.nr_shm; i++)
+		err = cr_restore_shm_seg(ctx, &ctx->shm_segs[i].rec);
+	ctx->nr_shm = i;
+	return err;
+}
+
+/*
+ * restart: the root removes the segments that were removed while attached,
+ * once every task has its memory back.
+ */
+int cr_finish_sysv_shm(struct cr_ctx *ctx)
+{
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct shmid64_ds ds = {};
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ctx->nr_shm; i++) {
+		const struct cr_sysv_shm *r = &ctx->shm_segs[i].rec;
+
+		if (!(r->flags & CR_SYSV_SHM_DEST))
+			continue;
+		err = shmctl_kernel(ns, r->id, IPC_RMID, &ds);
+		if (err)
+			return cr_err(ctx, err,
+				      "cannot remove SysV shared memory segment %d",
+				      r->id);
+	}
+	return 0;
+}
+
+/*
+ * restart: a CR_SHM_ATTACH record, whose header has been read. shmat() in
+ * current's new mm gives the file; the attachment is let go at once.
+ */
+int cr_restore_shm_attach(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct cr_shm_attach rec;
+	struct file *file = NULL;
+	unsigned long addr;
+	long err;
+
+	if (hdr->len != sizeof(rec))
+		return cr_err(ctx, -EINVAL, "bad SysV shared memory attachment");
+	err = cr_read(ctx, &rec, sizeof(rec));
+	if (err)
+		return err;
+	if (rec.id < 0 || (rec.flags & ~CR_SHM_ATTACH_RDONLY) || rec.pad ||
+	    !ctx->ipc.own || !ctx->in_mm)
+		return cr_err(ctx, -EINVAL, "bad SysV shared memory attachment");
+	err = do_shmat(rec.id, NULL,
+		       rec.flags & CR_SHM_ATTACH_RDONLY ? SHM_RDONLY : 0,
+		       &addr, SHMLBA);
+	if (err)
+		return cr_err(ctx, err,
+			      "cannot attach SysV shared memory segment %d",
+			      rec.id);
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma && vma->vm_file)
+		file = get_file(vma->vm_file);
+	mmap_read_unlock(mm);
+	err = ksys_shmdt((char __user *)addr);
+	if (!err && !file)
+		err = -EINVAL;
+	if (!err)
+		err = cr_obj_insert(ctx, rec.objref, CR_OBJ_SHM_ATTACH, file);
+	if (err && file)
+		fput(file);
+	return err;
+}

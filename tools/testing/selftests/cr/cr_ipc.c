@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SysV IPC in an IPC namespace of the tree's own: shared memory segments,
+ * attached or not, removed while attached, with their ids, keys, owners,
+ * modes and pages, and their attachments, shared after fork, split by
+ * mprotect() and read-only.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include "../kselftest_harness.h"
+#include "cr_util.h"
+
+#define PAGE		4096
+#define A_SIZE		(3 * PAGE + 100)
+
+/* What the root saw before checkpoint, to compare with after restart. */
+struct shm_seen {
+	int id;
+	struct shmid_ds ds;
+};
+
+static int shm_stat(int id, struct shm_seen *s)
+{
+	s->id = id;
+	return shmctl(id, IPC_STAT, &s->ds);
+}
+
+/* The same segment: id, key, owner, mode, size and attachments. */
+static int shm_same(const struct shm_seen *s, int id)
+{
+	struct shm_seen now;
+
+	return shm_stat(id, &now) || now.id != s->id ||
+	       now.ds.shm_perm.__key != s->ds.shm_perm.__key ||
+	       now.ds.shm_perm.uid != s->ds.shm_perm.uid ||
+	       now.ds.shm_perm.gid != s->ds.shm_perm.gid ||
+	       now.ds.shm_perm.mode != s->ds.shm_perm.mode ||
+	       now.ds.shm_segsz != s->ds.shm_segsz ||
+	       now.ds.shm_nattch != s->ds.shm_nattch;
+}
+
+static void fill(char *p, size_t len, char c)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = c + i % 23;
+}
+
+/* Bytes @from to @len of @p as fill() left them. */
+static int filled(const char *p, size_t from, size_t len, char c)
+{
+	size_t i;
+
+	for (i = from; i < len; i++)
+		if (p[i] != (char)(c + i % 23))
+			return 0;
+	return 1;
+}
+
+static int zero(const char *p, size_t len)
+{
+	while (len--)
+		if (*p++)
+			return 0;
+	return 1;
+}
+
+/*
+ * The root, in its own IPC namespace:
+ * - A, with a key and mode 0640: page 0 and the tail filled, page 1 a
+ *   hole, page 2 filled; attached read-write with its middle page made
+ *   read-only, and attached again read-only;
+ * - B, private, attached and removed;
+ * - C, private, filled, detached and given to another owner.
+ * Its child inherits the attachments and writes to A after restart.
+ * Returns 201 on and up if it cannot set up, else a bit for each check
+ * that fails after restart.
+ */
+static int shm_root(const char *go, key_t key, const char *done)
+{
+	struct shm_seen a, b, c;
+	char *pa, *ra, *pb, *pc;
+	int ida, idb, idc, bad = 0;
+	pid_t g;
+
+	ida = shmget(key, A_SIZE, IPC_CREAT | IPC_EXCL | 0640);
+	idb = shmget(IPC_PRIVATE, 2 * PAGE, IPC_CREAT | 0600);
+	idc = shmget(IPC_PRIVATE, PAGE, IPC_CREAT | 0600);
+	if (ida < 0 || idb < 0 || idc < 0)
+		return 201;
+	pa = shmat(ida, NULL, 0);
+	ra = shmat(ida, NULL, SHM_RDONLY);
+	pb = shmat(idb, NULL, 0);
+	pc = shmat(idc, NULL, 0);
+	if (pa == (void *)-1 || ra == (void *)-1 || pb == (void *)-1 ||
+	    pc == (void *)-1)
+		return 202;
+	fill(pa, PAGE, 'a');
+	fill(pa + 2 * PAGE, A_SIZE - 2 * PAGE, 'A');
+	fill(pb, 2 * PAGE, 'b');
+	fill(pc, PAGE, 'c');
+	if (mprotect(pa + PAGE, PAGE, PROT_READ) || shmdt(pc) ||
+	    shmctl(idb, IPC_RMID, NULL))
+		return 203;
+	/* C given away, as its owner may. */
+	if (shm_stat(idc, &c))
+		return 204;
+	c.ds.shm_perm.uid = 1234;
+	c.ds.shm_perm.gid = 5678;
+	c.ds.shm_perm.mode = 0604;
+	if (shmctl(idc, IPC_SET, &c.ds))
+		return 205;
+
+	g = fork();
+	if (!g) {
+		cr_await(go);
+		/* Seen by the root through its own attachment. */
+		pa[2 * PAGE] = 'G';
+		_exit(0);
+	}
+	if (shm_stat(ida, &a) || shm_stat(idb, &b) || shm_stat(idc, &c))
+		return 204;
+	cr_wait_go(go);
+
+	/* B was removed, C given away, before; both still are. */
+	if (shm_same(&a, ida))
+		bad |= 1 << 0;
+	if (shm_same(&b, idb) || !(b.ds.shm_perm.mode & SHM_DEST) ||
+	    b.ds.shm_perm.__key)
+		bad |= 1 << 1;
+	if (shm_same(&c, idc) || c.ds.shm_perm.uid != 1234)
+		bad |= 1 << 7;
+	/* The child may have written A's byte 2 * PAGE already. */
+	if (!filled(pa, 0, PAGE, 'a') || !zero(pa + PAGE, PAGE) ||
+	    !filled(ra + 2 * PAGE, 1, A_SIZE - 2 * PAGE, 'A') ||
+	    !filled(pb, 0, 2 * PAGE, 'b'))
+		bad |= 1 << 2;
+	pc = shmat(idc, NULL, SHM_RDONLY);
+	if (pc == (void *)-1 || !filled(pc, 0, PAGE, 'c'))
+		bad |= 1 << 3;
+	/* Read-only as before: the page, and the read-only attachment. */
+	if (!mprotect(ra, PAGE, PROT_READ | PROT_WRITE) || errno != EACCES ||
+	    mprotect(pa + PAGE, PAGE, PROT_READ | PROT_WRITE))
+		bad |= 1 << 4;
+	if (waitpid(g, NULL, 0) != g || pa[2 * PAGE] != 'G' ||
+	    ra[2 * PAGE] != 'G')
+		bad |= 1 << 5;
+	/* shmdt() takes all three VMAs of the first attachment. */
+	if (shmdt(pa) || shm_stat(ida, &a) || a.ds.shm_nattch != 1)
+		bad |= 1 << 6;
+	cr_await(done);
+	return bad;
+}
+
+TEST(sysv_shm_comes_back)
+{
+	char done[80];
+	struct cr_files f;
+	pid_t child, restored;
+	key_t key;
+	int status;
+
+	cr_be_subreaper();
+	cr_files_init(&f, "shm");
+	snprintf(done, sizeof(done), "%s.done", f.go);
+	key = 0x43530000 + (getpid() & 0xffff);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		if (unshare(CLONE_NEWIPC))
+			_exit(2);
+		_exit(shm_root(f.go, key, done));
+	}
+	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0)
+		TH_LOG("child: %d", WEXITSTATUS(status));
+	restored = cr_checkpoint_restart_tree(&f, child, RESTART_PIDS);
+	ASSERT_EQ(restored, child) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	/* In the tree's namespace, not in ours. */
+	EXPECT_EQ(shmget(key, 0, 0), -1);
+	close(open(done, O_WRONLY | O_CREAT, 0600));
+	EXPECT_EQ(cr_wait_exit(restored), 0);
+	unlink(done);
+	cr_files_fini(&f);
+}
+
+/*
+ * A segment that a process outside the tree also attached is refused: the
+ * tree is a child of the process that made and attached it.
+ */
+TEST(sysv_shm_attached_outside_refused)
+{
+	char pidfile[80];
+	struct cr_files f;
+	pid_t child, inner = 0;
+	FILE *pf;
+	long ret;
+
+	cr_files_init(&f, "shm-out");
+	snprintf(pidfile, sizeof(pidfile), "%s.pid", f.go);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		int id;
+
+		cr_child_init();
+		if (unshare(CLONE_NEWIPC))
+			_exit(2);
+		id = shmget(IPC_PRIVATE, PAGE, IPC_CREAT | 0600);
+		if (id < 0 || shmat(id, NULL, 0) == (void *)-1)
+			_exit(3);
+		inner = fork();
+		if (!inner) {
+			cr_wait_go(f.go);
+			_exit(CR_OK);
+		}
+		pf = fopen(pidfile, "w");
+		if (!pf || fprintf(pf, "%d\n", inner) < 0 || fclose(pf))
+			_exit(4);
+		_exit(cr_wait_exit(inner));
+	}
+	cr_wait_ready(f.go);
+	cr_await(pidfile);
+	usleep(100000);
+	pf = fopen(pidfile, "r");
+	ASSERT_NE(pf, NULL);
+	ASSERT_EQ(fscanf(pf, "%d", &inner), 1);
+	fclose(pf);
+	ret = sys_checkpoint(inner, f.img, CHECKPOINT_KILL, f.logfd);
+	EXPECT_EQ(ret, -1);
+	EXPECT_EQ(errno, EOPNOTSUPP);
+	EXPECT_NE(strstr(cr_log(&f), "is attached outside the checkpointed tasks"),
+		  NULL) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(child), CR_OK);
+	unlink(pidfile);
+	cr_files_fini(&f);
+}
+
+TEST_HARNESS_MAIN
