@@ -325,10 +325,11 @@ static void *pauser(void *arg)
 }
 
 /*
- * A tree in an IPC namespace of its own: a waiter with a second thread, a
- * zombie child, and a child that leads its own group and waits on a pipe
- * from its parent, with a datagram socket connected to its parent's,
- * bound to an abstract name, which has a datagram from it queued.
+ * A tree in an IPC namespace of its own, with a SysV shared memory segment
+ * that all of it attaches and one that none does: a waiter with a second
+ * thread, a zombie child, and a child that leads its own group and waits
+ * on a pipe from its parent, with a datagram socket connected to its
+ * parent's, bound to an abstract name, which has a datagram from it queued.
  */
 static pid_t tree_waiter(struct cr_files *f)
 {
@@ -340,7 +341,8 @@ static pid_t tree_waiter(struct cr_files *f)
 		int p[2];
 
 		struct sockaddr_un sun = { .sun_family = AF_UNIX };
-		int srv;
+		int srv, shm;
+		char *mem;
 
 		cr_child_init();
 		srv = socket(AF_UNIX, SOCK_DGRAM, 0);
@@ -350,6 +352,12 @@ static pid_t tree_waiter(struct cr_files *f)
 		    bind(srv, (struct sockaddr *)&sun, sizeof(sun)) ||
 		    pthread_create(&t, NULL, pauser, NULL))
 			_exit(2);
+		shm = shmget(IPC_PRIVATE, 2 * 4096, IPC_CREAT | 0600);
+		mem = shm < 0 ? (void *)-1 : shmat(shm, NULL, 0);
+		if (mem == (void *)-1 ||
+		    shmget(1234, 4096, IPC_CREAT | 0640) < 0)
+			_exit(2);
+		mem[4096] = 'x';
 		if (!fork())
 			_exit(3);
 		if (!fork()) {
