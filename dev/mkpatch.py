@@ -2,7 +2,8 @@
 """Write patches/NNNN-name.patch from edits applied to pristine upstream files.
 
 Usage: dev/mkpatch.py SPEC.py  -- SPEC defines NAME, SUBJECT, BODY and EDITS,
-a list of (path, old, new) string replacements against the pristine tarball.
+a list of (path, old, new) string replacements against the pristine tarball,
+and optionally AFTER, the specs of earlier patches to the same files.
 Kept so that a patch can be regenerated when the upstream base moves.
 """
 import io, os, subprocess, sys, tempfile
@@ -25,6 +26,13 @@ def main():
     exec(open(sys.argv[1]).read(), spec)
     paths = sorted({e[0] for e in spec["EDITS"]})
     orig = pristine(paths)
+    # AFTER: earlier specs whose edits of the same files come first.
+    for earlier in spec.get("AFTER", []):
+        prev = {}
+        exec(open(os.path.join(os.path.dirname(sys.argv[1]), earlier)).read(), prev)
+        for path, old, repl in prev["EDITS"]:
+            if path in orig:
+                orig[path] = orig[path].replace(old, repl, 1)
     new = dict(orig)
     for path, old, repl in spec["EDITS"]:
         if new[path].count(old) != 1:

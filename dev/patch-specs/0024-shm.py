@@ -14,7 +14,8 @@ attachments. Both need a little of ipc/shm.c:
   checkpoint() reads and restart() writes;
 - shm_file_id() tells which segment a file made by shmat() maps;
 - shmget_id() is shmget() that gives the new segment the id asked for,
-  through ipc_ids.next_id, which CONFIG_CHECKPOINT therefore needs as
+  through ipc_next_id(), which sets ipc_ids.next_id for the next object
+  made; CONFIG_CHECKPOINT therefore needs that field as
   CONFIG_CHECKPOINT_RESTORE does.
 """
 GUARD_OLD = "#ifdef CONFIG_CHECKPOINT_RESTORE\n"
@@ -125,22 +126,13 @@ int shm_file_id(struct file *file, struct ipc_namespace **ns)
  */
 long shmget_id(key_t key, size_t size, int shmflg, int id)
 {
-\tstruct ipc_namespace *ns = current->nsproxy->ipc_ns;
-\tbool taken;
+\tstruct ipc_ids *ids = &shm_ids(current->nsproxy->ipc_ns);
 \tlong ret;
 
-\tif (id < 0 || ipcid_to_idx(id) >= ipc_mni ||
-\t    ipcid_to_seqx(id) >= ipcid_seq_max() ||
-\t    (shmflg & (IPC_CREAT | IPC_EXCL)) != (IPC_CREAT | IPC_EXCL))
+\tif ((shmflg & (IPC_CREAT | IPC_EXCL)) != (IPC_CREAT | IPC_EXCL))
 \t\treturn -EINVAL;
-\tdown_read(&shm_ids(ns).rwsem);
-\ttaken = idr_find(&shm_ids(ns).ipcs_idr, ipcid_to_idx(id));
-\tup_read(&shm_ids(ns).rwsem);
-\tif (taken)
-\t\treturn -EEXIST;
-\tshm_ids(ns).next_id = id;
-\tret = ksys_shmget(key, size, shmflg);
-\tshm_ids(ns).next_id = -1;
+\tret = ipc_next_id(ids, id) ?: ksys_shmget(key, size, shmflg);
+\tids->next_id = -1;
 \treturn ret < 0 || ret == id ? ret : -EEXIST;
 }
 #endif
@@ -170,12 +162,52 @@ static inline int shm_file_id(struct file *file, struct ipc_namespace **ns)
 }
 #endif
 """
+NEXT_ID = """
+#ifdef CONFIG_CHECKPOINT
+/**
+ * ipc_next_id - have the next object made in @ids get @id, for restart
+ * @ids: ipc identifier set, of a namespace that restart() made and in
+ *       which no other task runs
+ * @id: the id
+ *
+ * Return: 0, -EEXIST if an object has the index of @id, or -EINVAL.
+ */
+int ipc_next_id(struct ipc_ids *ids, int id)
+{
+\tbool taken;
+
+\tif (id < 0 || ipcid_to_idx(id) >= ipc_mni ||
+\t    ipcid_to_seqx(id) >= ipcid_seq_max())
+\t\treturn -EINVAL;
+\tdown_read(&ids->rwsem);
+\ttaken = idr_find(&ids->ipcs_idr, ipcid_to_idx(id));
+\tup_read(&ids->rwsem);
+\tif (taken)
+\t\treturn -EEXIST;
+\tids->next_id = id;
+\treturn 0;
+}
+#endif
+"""
 EDITS = [
     ("include/linux/ipc_namespace.h", GUARD_OLD, GUARD_NEW),
     ("ipc/util.c", GUARD_OLD + "\tids->next_id = -1;\n",
      GUARD_NEW + "\tids->next_id = -1;\n"),
     ("ipc/util.c", GUARD_OLD + "\tnext_id = ids->next_id;\n",
      GUARD_NEW + "\tnext_id = ids->next_id;\n"),
+    ("ipc/util.c", """\t\treturn ipcget_public(ns, ids, ops, params);
+}
+""", """\t\treturn ipcget_public(ns, ids, ops, params);
+}
+""" + NEXT_ID),
+    ("ipc/util.h", """int ipcget(struct ipc_namespace *ns, struct ipc_ids *ids,
+\t\t\tconst struct ipc_ops *ops, struct ipc_params *params);
+""", """int ipcget(struct ipc_namespace *ns, struct ipc_ids *ids,
+\t\t\tconst struct ipc_ops *ops, struct ipc_params *params);
+#ifdef CONFIG_CHECKPOINT
+int ipc_next_id(struct ipc_ids *ids, int id);
+#endif
+"""),
     ("ipc/util.c", "/* !CHECKPOINT_RESTORE or next_id is unset */",
      "/* next_id is unset, or there is none */"),
     ("ipc/shm.c",
