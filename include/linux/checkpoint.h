@@ -137,9 +137,11 @@ struct cr_ctx {
 	pid_t			root_pid;	/* the pid restart() asks for */
 	struct cr_uts		uts;		/* the tree's UTS namespace */
 	struct cr_ipc		ipc;		/* and its IPC namespace */
-	struct ipc_namespace	*shm_ns;	/* checkpoint: the tree's own */
+	struct ipc_namespace	*ipc_ns;	/* checkpoint: the tree's own */
 	struct cr_shm_seg	*shm_segs;	/* its SysV shared memory */
 	unsigned int		nr_shm;
+	struct cr_sysv_sem	*sems;		/* checkpoint: its semaphores */
+	unsigned int		nr_sem;
 	bool			in_mm;		/* restart: current has its new mm */
 
 	/* Parking */
@@ -268,15 +270,76 @@ int cr_check_unix(struct cr_ctx *ctx);
 void cr_release_unix(struct cr_ctx *ctx);
 
 /* kernel/checkpoint/ipc.c */
-int cr_snap_sysv_shm(struct cr_ctx *ctx, struct ipc_namespace *ns);
-int cr_write_sysv_shm(struct cr_ctx *ctx);
+#ifdef CONFIG_SYSVIPC
+int cr_snap_sysv(struct cr_ctx *ctx, struct ipc_namespace *ns,
+		 struct cr_ipc *rec);
+int cr_write_sysv(struct cr_ctx *ctx);
 int cr_write_shm_attach(struct cr_ctx *ctx, struct task_struct *t,
 			struct file *file, u32 *objref);
 int cr_check_sysv_shm(struct cr_ctx *ctx);
-void cr_release_sysv_shm(struct cr_ctx *ctx);
-int cr_restore_sysv_shm(struct cr_ctx *ctx);
+void cr_release_sysv(struct cr_ctx *ctx);
+int cr_restore_sysv(struct cr_ctx *ctx);
 int cr_finish_sysv_shm(struct cr_ctx *ctx);
 int cr_restore_shm_attach(struct cr_ctx *ctx, const struct cr_hdr *hdr);
+int cr_write_sem_undo(struct cr_ctx *ctx, struct task_struct *t);
+int cr_restore_sem_undo(struct cr_ctx *ctx, const struct cr_hdr *hdr);
+#else
+static inline int cr_snap_sysv(struct cr_ctx *ctx, struct ipc_namespace *ns,
+			       struct cr_ipc *rec)
+{
+	return 0;
+}
+
+static inline int cr_write_sysv(struct cr_ctx *ctx)
+{
+	return 0;
+}
+
+static inline int cr_write_shm_attach(struct cr_ctx *ctx,
+				      struct task_struct *t,
+				      struct file *file, u32 *objref)
+{
+	return -EOPNOTSUPP;	/* no shmat() without SYSVIPC */
+}
+
+static inline int cr_check_sysv_shm(struct cr_ctx *ctx)
+{
+	return 0;
+}
+
+static inline void cr_release_sysv(struct cr_ctx *ctx)
+{
+}
+
+static inline int cr_finish_sysv_shm(struct cr_ctx *ctx)
+{
+	return 0;
+}
+
+static inline int cr_write_sem_undo(struct cr_ctx *ctx, struct task_struct *t)
+{
+	return 0;
+}
+
+/* An image with SysV objects, in a kernel without them. */
+static inline int cr_restore_sysv(struct cr_ctx *ctx)
+{
+	return ctx->ipc.nr_shm || ctx->ipc.nr_sem ?
+	       cr_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel") : 0;
+}
+
+static inline int cr_restore_shm_attach(struct cr_ctx *ctx,
+					const struct cr_hdr *hdr)
+{
+	return cr_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel");
+}
+
+static inline int cr_restore_sem_undo(struct cr_ctx *ctx,
+				      const struct cr_hdr *hdr)
+{
+	return cr_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel");
+}
+#endif
 
 /* mm/checkpoint.c */
 int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref);

@@ -86,8 +86,6 @@ static const char *cr_task_unsupported(struct task_struct *t)
 		return "shares its memory with another process";
 	if (cr_sighand_shared(t))
 		return "shares its signal handlers";
-	if (sem_undo_pending(t))
-		return "has SysV semaphore adjustments (SEM_UNDO, not supported yet)";
 #ifdef CONFIG_SECCOMP
 	if (t->seccomp.mode != SECCOMP_MODE_DISABLED)
 		return "uses seccomp";
@@ -351,10 +349,10 @@ static int cr_write_uts(struct cr_ctx *ctx)
 }
 
 /*
- * What an IPC namespace of the tree's own, with @nr_shm SysV shared memory
- * segments, holds that c/r does not save.
+ * What an IPC namespace of the tree's own, with @nr_saved SysV shared
+ * memory segments and semaphore arrays, holds that c/r does not save.
  */
-static const char *cr_ipc_unsupported(struct ipc_namespace *ns, int nr_shm)
+static const char *cr_ipc_unsupported(struct ipc_namespace *ns, u32 nr_saved)
 {
 	static const int sem_ctls[] = { SEMMSL, SEMMNS, SEMOPM, SEMMNI };
 	unsigned int i, in_use = 0;
@@ -365,8 +363,8 @@ static const char *cr_ipc_unsupported(struct ipc_namespace *ns, int nr_shm)
 		if (READ_ONCE(ns->ids[i].next_id) != -1)
 			return "limits other than a new one's";
 	}
-	if (in_use != nr_shm)
-		return "SysV message queues or semaphore arrays";
+	if (in_use != nr_saved)
+		return "SysV message queues";
 	if (IS_ENABLED(CONFIG_SYSVIPC) &&
 	    (memcmp(ns->sem_ctls, sem_ctls, sizeof(sem_ctls)) ||
 	     ns->msg_ctlmax != MSGMAX || ns->msg_ctlmnb != MSGMNB ||
@@ -388,32 +386,32 @@ static const char *cr_ipc_unsupported(struct ipc_namespace *ns, int nr_shm)
 
 /*
  * The tree's IPC namespace, the checkpointer's or its own: restart makes a
- * new one, with the SysV shared memory segments of the old.
+ * new one, with the SysV shared memory segments and semaphore arrays of the
+ * old.
  */
 static int cr_write_ipc(struct cr_ctx *ctx)
 {
 	struct ipc_namespace *ns;
 	struct cr_ipc rec = {};
 	const char *why;
-	int nr;
+	int err;
 
 	ns = cr_tree_ns(ctx, offsetof(struct nsproxy, ipc_ns), "IPC");
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
 	rec.own = ns != current->nsproxy->ipc_ns;
 	if (rec.own) {
-		nr = cr_snap_sysv_shm(ctx, ns);
-		if (nr < 0)
-			return nr;
-		rec.nr_shm = nr;
-		why = cr_ipc_unsupported(ns, nr);
+		err = cr_snap_sysv(ctx, ns, &rec);
+		if (err)
+			return err;
+		why = cr_ipc_unsupported(ns, rec.nr_shm + rec.nr_sem);
 		if (why)
 			return cr_err(ctx, -EOPNOTSUPP,
 				      "the tree's own IPC namespace has %s (not supported yet)",
 				      why);
 	}
 	return cr_write_rec(ctx, CR_IPC, &rec, sizeof(rec), NULL, 0) ?:
-	       cr_write_sysv_shm(ctx);
+	       cr_write_sysv(ctx);
 }
 
 static int cr_write_tree(struct cr_ctx *ctx)
@@ -492,7 +490,8 @@ static int cr_write_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	task_unlock(t->group_leader);
 
 	err = cr_write_rec(ctx, CR_TASK, rec, sizeof(*rec), groups,
-			   rec->creds.ngroups * sizeof(*groups));
+			   rec->creds.ngroups * sizeof(*groups)) ?:
+	      cr_write_sem_undo(ctx, t);
 	if (!err && cr_own(tc, CR_TREE_MM))
 		err = cr_write_mm(ctx, t, obj[CR_TREE_MM]);
 	if (!err && cr_own(tc, CR_TREE_FILES))

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Checkpoint/restart of SysV shared memory, in an IPC namespace of the
- * tree's own.
+ * Checkpoint/restart of SysV shared memory and semaphores, in an IPC
+ * namespace of the tree's own.
  *
- * checkpoint() writes every segment of that namespace after its CR_IPC
- * record: what shmctl(IPC_STAT) tells of it, and its pages. restart() has
- * the root, once it has made the namespace, make each segment again with
- * shmget() under its old id, fill it, and give it its owner and mode with
- * shmctl(IPC_SET) - all with the restarter's rights, as the restarter could
- * have done itself. A segment removed while attached is removed again once
- * every task has its memory back.
+ * checkpoint() writes every segment and semaphore array of that namespace
+ * after its CR_IPC record: what shmctl() or semctl(IPC_STAT) tells of it,
+ * and a segment's pages or an array's values. restart() has the root, once
+ * it has made the namespace, make each again with shmget() or semget()
+ * under its old id, fill a segment, raise an array's semaphores with
+ * semop(), and give each its owner and mode with IPC_SET - all with the
+ * restarter's rights, as the restarter could have done itself. A segment
+ * removed while attached is removed again once every task has its memory
+ * back.
  *
  * An attachment is the file shmat() made, which all of its VMAs map - in
  * one mm or, after fork(), in several. It is written once, after the first
@@ -29,6 +31,7 @@
 #include <linux/ipc_namespace.h>
 #include <linux/mm.h>
 #include <linux/nsproxy.h>
+#include <linux/sem.h>
 #include <linux/shm.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
@@ -49,14 +52,8 @@ struct cr_shm_seg {
 	unsigned long		nr_vmas;
 };
 
-/**
- * cr_snap_sysv_shm - note the segments of the tree's own IPC namespace
- * @ctx: checkpoint context
- * @ns: the namespace
- *
- * Return: how many there are, or an error.
- */
-int cr_snap_sysv_shm(struct cr_ctx *ctx, struct ipc_namespace *ns)
+/* Note the segments of @ns. Return: how many there are, or an error. */
+static int cr_snap_shm(struct cr_ctx *ctx, struct ipc_namespace *ns)
 {
 	struct shmid64_ds *ds;
 	int idx, id;
@@ -67,7 +64,6 @@ int cr_snap_sysv_shm(struct cr_ctx *ctx, struct ipc_namespace *ns)
 		kfree(ds);
 		return -ENOMEM;
 	}
-	ctx->shm_ns = ns;
 	/* The tree is stopped; only a task outside it could change them. */
 	for (idx = 0; (id = shm_next_segment(ns, &idx, ds)) >= 0; idx++) {
 		struct cr_shm_seg *seg;
@@ -102,7 +98,7 @@ static int cr_write_shm_seg(struct cr_ctx *ctx, struct cr_shm_seg *seg)
 	struct file *file;
 	int err;
 
-	file = shm_get_file(ctx->shm_ns, seg->rec.id);
+	file = shm_get_file(ctx->ipc_ns, seg->rec.id);
 	if (IS_ERR(file))
 		return cr_err(ctx, PTR_ERR(file),
 			      "SysV shared memory segment %d went away",
@@ -123,14 +119,92 @@ out:
 	return err;
 }
 
-/* The segments cr_snap_sysv_shm() found, after the CR_IPC record. */
-int cr_write_sysv_shm(struct cr_ctx *ctx)
+/* Note the semaphore arrays of @ns. Return: how many, or an error. */
+static int cr_snap_sem(struct cr_ctx *ctx, struct ipc_namespace *ns)
+{
+	struct semid64_ds *ds;
+	int idx, id;
+
+	ds = kmalloc(sizeof(*ds), GFP_KERNEL);
+	ctx->sems = kvcalloc(SEMMNI, sizeof(*ctx->sems), GFP_KERNEL);
+	if (!ds || !ctx->sems) {
+		kfree(ds);
+		return -ENOMEM;
+	}
+	for (idx = 0; (id = sem_next_array(ns, &idx, ds)) >= 0; idx++) {
+		if (ctx->nr_sem == SEMMNI) {
+			id = -ENOSPC;
+			break;
+		}
+		ctx->sems[ctx->nr_sem++] = (struct cr_sysv_sem) {
+			.id = id,
+			.key = ds->sem_perm.key,
+			.uid = ds->sem_perm.uid,
+			.gid = ds->sem_perm.gid,
+			.mode = ds->sem_perm.mode & 0777,
+			.nsems = ds->sem_nsems,
+		};
+	}
+	kfree(ds);
+	if (id != -ENOENT)
+		return cr_err(ctx, id, "cannot read the tree's SysV semaphores");
+	return ctx->nr_sem;
+}
+
+/**
+ * cr_snap_sysv - note the SysV objects of the tree's own IPC namespace
+ * @ctx: checkpoint context
+ * @ns: the namespace
+ * @rec: its record, whose counts this sets
+ *
+ * Return: 0 or an error.
+ */
+int cr_snap_sysv(struct cr_ctx *ctx, struct ipc_namespace *ns,
+		 struct cr_ipc *rec)
+{
+	int nr_shm, nr_sem;
+
+	ctx->ipc_ns = ns;
+	nr_shm = cr_snap_shm(ctx, ns);
+	if (nr_shm < 0)
+		return nr_shm;
+	nr_sem = cr_snap_sem(ctx, ns);
+	if (nr_sem < 0)
+		return nr_sem;
+	rec->nr_shm = nr_shm;
+	rec->nr_sem = nr_sem;
+	return 0;
+}
+
+static int cr_write_sem(struct cr_ctx *ctx, const struct cr_sysv_sem *rec)
+{
+	u16 *vals;
+	int err;
+
+	vals = kvmalloc_array(rec->nsems, sizeof(*vals), GFP_KERNEL);
+	if (!vals)
+		return -ENOMEM;
+	err = sem_get_values(ctx->ipc_ns, rec->id, vals, rec->nsems);
+	if (err)
+		err = cr_err(ctx, err, "SysV semaphore array %d went away",
+			     rec->id);
+	else
+		err = cr_write_rec(ctx, CR_SYSV_SEM, rec, sizeof(*rec), vals,
+				   rec->nsems * sizeof(*vals));
+	kvfree(vals);
+	return err;
+}
+
+/* The objects cr_snap_sysv() found, after the CR_IPC record. */
+int cr_write_sysv(struct cr_ctx *ctx)
 {
 	unsigned int i;
 	int err = 0;
 
 	for (i = 0; !err && i < ctx->nr_shm; i++)
 		err = cr_write_shm_seg(ctx, &ctx->shm_segs[i]);
+	for (i = 0; !err && i < ctx->nr_sem; i++)
+		err = cr_write_sem(ctx, &ctx->sems[i]);
 	return err;
 }
 
@@ -169,7 +243,7 @@ int cr_write_shm_attach(struct cr_ctx *ctx, struct task_struct *t,
 	int err;
 
 	rec.id = shm_file_id(file, &ns);
-	if (rec.id < 0 || ns != ctx->shm_ns)
+	if (rec.id < 0 || ns != ctx->ipc_ns)
 		return cr_err(ctx, -EOPNOTSUPP,
 			      "pid %d has SysV shared memory of an IPC namespace not the tree's own (not supported)",
 			      task_pid_vnr(t));
@@ -201,9 +275,10 @@ int cr_check_sysv_shm(struct cr_ctx *ctx)
 	return 0;
 }
 
-void cr_release_sysv_shm(struct cr_ctx *ctx)
+void cr_release_sysv(struct cr_ctx *ctx)
 {
 	kvfree(ctx->shm_segs);
+	kvfree(ctx->sems);
 }
 
 /* restart: make the segment of the next record again, in current's ns. */
@@ -254,28 +329,108 @@ static int cr_restore_shm_seg(struct cr_ctx *ctx, struct cr_sysv_shm *r)
 			    r->id) : 0;
 }
 
+/* Set the @nsems values of array @id with semop(), as its owner could. */
+static int cr_set_sem_values(struct cr_ctx *ctx, int id, const u16 *vals,
+			     unsigned int nsems)
+{
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct sembuf *sops;
+	unsigned int i, n = 0;
+	long err = 0;
+
+	sops = kmalloc_array(SEMOPM, sizeof(*sops), GFP_KERNEL);
+	if (!sops)
+		return -ENOMEM;
+	for (i = 0; !err && i < nsems; i++) {
+		if (vals[i])
+			sops[n++] = (struct sembuf) {
+				.sem_num = i,
+				.sem_op = vals[i],
+				.sem_flg = IPC_NOWAIT,
+			};
+		if (n && (n == SEMOPM || i == nsems - 1)) {
+			err = __do_semtimedop(id, sops, n, NULL, ns);
+			n = 0;
+		}
+	}
+	kfree(sops);
+	return err ? cr_err(ctx, err, "cannot set SysV semaphore array %d",
+			    id) : 0;
+}
+
+/* restart: make the semaphore array of the next record again. */
+static int cr_restore_sem(struct cr_ctx *ctx)
+{
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct semid64_ds ds = {};
+	struct cr_sysv_sem r;
+	u16 *vals = NULL;
+	unsigned int i;
+	size_t extra;
+	long id;
+	int err;
+
+	err = cr_read_rec_var(ctx, CR_SYSV_SEM, &r, sizeof(r), &extra);
+	if (err)
+		return err;
+	if (r.id < 0 || (r.mode & ~0777) || !r.nsems || r.nsems > SEMMSL ||
+	    extra != r.nsems * sizeof(*vals))
+		return cr_err(ctx, -EINVAL, "bad SysV semaphore record");
+	vals = kvmalloc(extra, GFP_KERNEL);
+	if (!vals)
+		return -ENOMEM;
+	err = cr_read(ctx, vals, extra);
+	for (i = 0; !err && i < r.nsems; i++)
+		if (vals[i] > SEMVMX)
+			err = cr_err(ctx, -EINVAL, "bad SysV semaphore value");
+	if (err)
+		goto out;
+	id = semget_id(r.key, r.nsems, IPC_CREAT | IPC_EXCL | r.mode, r.id);
+	if (id < 0) {
+		err = cr_err(ctx, id, "cannot make SysV semaphore array %d again",
+			     r.id);
+		goto out;
+	}
+	err = cr_set_sem_values(ctx, id, vals, r.nsems);
+	if (err)
+		goto out;
+	ds.sem_perm.uid = r.uid;
+	ds.sem_perm.gid = r.gid;
+	ds.sem_perm.mode = r.mode;
+	err = semctl_kernel(ns, id, IPC_SET, &ds);
+	if (err)
+		err = cr_err(ctx, err,
+			     "cannot give SysV semaphore array %d its owner",
+			     r.id);
+out:
+	kvfree(vals);
+	return err;
+}
+
 /**
- * cr_restore_sysv_shm - make the segments of the tree's IPC namespace again
+ * cr_restore_sysv - make the SysV objects of the tree's IPC namespace again
  * @ctx: restart context
  *
  * The root calls it in the namespace it has just made.
  *
  * Return: 0 or an error.
  */
-int cr_restore_sysv_shm(struct cr_ctx *ctx)
+int cr_restore_sysv(struct cr_ctx *ctx)
 {
 	unsigned int i;
 	int err = 0;
 
-	if (!ctx->ipc.nr_shm)
-		return 0;
-	ctx->shm_segs = kvcalloc(ctx->ipc.nr_shm, sizeof(*ctx->shm_segs),
-				 GFP_KERNEL);
-	if (!ctx->shm_segs)
-		return -ENOMEM;
+	if (ctx->ipc.nr_shm) {
+		ctx->shm_segs = kvcalloc(ctx->ipc.nr_shm,
+					 sizeof(*ctx->shm_segs), GFP_KERNEL);
+		if (!ctx->shm_segs)
+			return -ENOMEM;
+	}
 	for (i = 0; !err && i < ctx->ipc.nr_shm; i++)
 		err = cr_restore_shm_seg(ctx, &ctx->shm_segs[i].rec);
 	ctx->nr_shm = i;
+	for (i = 0; !err && i < ctx->ipc.nr_sem; i++)
+		err = cr_restore_sem(ctx);
 	return err;
 }
 
@@ -344,5 +499,107 @@ int cr_restore_shm_attach(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 		err = cr_obj_insert(ctx, rec.objref, CR_OBJ_SHM_ATTACH, file);
 	if (err && file)
 		fput(file);
+	return err;
+}
+
+/*
+ * Whether @t shares the undo list @ulp with a process of the tree other
+ * than its own.
+ */
+static bool cr_undo_shared(struct cr_ctx *ctx, struct task_struct *t,
+			   struct sem_undo_list *ulp)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct task_struct *o = ctx->tasks[i]->task;
+
+		if (!same_thread_group(o, t) && o->sysvsem.undo_list == ulp)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * cr_write_sem_undo - write the SEM_UNDO adjustments of @t's process
+ * @ctx: checkpoint context
+ * @t: a task of the tree, after its CR_TASK record
+ *
+ * The leader writes them; the other threads must share them, as threads
+ * made by pthread_create() do.
+ *
+ * Return: 0 or an error.
+ */
+int cr_write_sem_undo(struct cr_ctx *ctx, struct task_struct *t)
+{
+	struct sem_undo_list *ulp = t->sysvsem.undo_list;
+	struct cr_sem_undo rec;
+	int n, nsems, err = 0;
+	short *adj;
+
+	if (!sem_undo_pending(t))
+		return 0;
+	if (!ctx->ipc_ns)
+		return cr_err(ctx, -EOPNOTSUPP,
+			      "pid %d has SysV semaphore adjustments (SEM_UNDO) in an IPC namespace not the tree's own (not supported)",
+			      task_pid_vnr(t));
+	if (ulp != t->group_leader->sysvsem.undo_list ||
+	    cr_undo_shared(ctx, t, ulp))
+		return cr_err(ctx, -EOPNOTSUPP,
+			      "pid %d shares its SysV semaphore adjustments otherwise than with its threads (not supported)",
+			      task_pid_vnr(t));
+	if (!thread_group_leader(t))
+		return 0;
+	adj = kvmalloc_array(SEMMSL, sizeof(*adj), GFP_KERNEL);
+	if (!adj)
+		return -ENOMEM;
+	for (n = 0; !err; n++) {
+		nsems = sem_undo_get(t, ctx->ipc_ns, n, &rec.semid, adj, SEMMSL);
+		if (nsems == -ENOENT)
+			break;
+		if (nsems < 0) {
+			err = cr_err(ctx, nsems,
+				     "cannot read the SysV semaphore adjustments of pid %d",
+				     task_pid_vnr(t));
+			break;
+		}
+		rec.nsems = nsems;
+		err = cr_write_rec(ctx, CR_SEM_UNDO, &rec, sizeof(rec), adj,
+				   nsems * sizeof(*adj));
+	}
+	kvfree(adj);
+	return err;
+}
+
+/*
+ * restart: a CR_SEM_UNDO record, whose header has been read: adjustments
+ * that current's exit will make, as semop(SEM_UNDO) would have built them.
+ */
+int cr_restore_sem_undo(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+{
+	struct cr_sem_undo rec;
+	short *adj;
+	int err;
+
+	if (hdr->len < sizeof(rec))
+		return cr_err(ctx, -EINVAL, "bad SysV semaphore adjustments");
+	err = cr_read(ctx, &rec, sizeof(rec));
+	if (err)
+		return err;
+	if (!ctx->ipc.own || rec.semid < 0 || !rec.nsems ||
+	    rec.nsems > SEMMSL || hdr->len - sizeof(rec) != rec.nsems * sizeof(*adj))
+		return cr_err(ctx, -EINVAL, "bad SysV semaphore adjustments");
+	adj = kvmalloc_array(rec.nsems, sizeof(*adj), GFP_KERNEL);
+	if (!adj)
+		return -ENOMEM;
+	err = cr_read(ctx, adj, rec.nsems * sizeof(*adj));
+	if (!err) {
+		err = sem_undo_set(rec.semid, adj, rec.nsems);
+		if (err)
+			err = cr_err(ctx, err,
+				     "cannot restore the adjustments to SysV semaphore array %d",
+				     rec.semid);
+	}
+	kvfree(adj);
 	return err;
 }

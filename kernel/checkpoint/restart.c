@@ -37,6 +37,7 @@
 #include <linux/syscalls.h>
 #include <linux/utsname.h>
 #include <linux/wait.h>
+#include <uapi/linux/sem.h>
 #include <uapi/linux/shm.h>
 #include <uapi/linux/wait.h>
 #include <asm/syscall.h>
@@ -120,7 +121,8 @@ static int cr_read_ipc(struct cr_ctx *ctx)
 	int err = cr_read_rec(ctx, CR_IPC, &ctx->ipc, sizeof(ctx->ipc));
 
 	if (!err && (ctx->ipc.own > 1 || ctx->ipc.nr_shm > SHMMNI ||
-		     (!ctx->ipc.own && ctx->ipc.nr_shm)))
+		     ctx->ipc.nr_sem > SEMMNI || ctx->ipc.pad ||
+		     (!ctx->ipc.own && (ctx->ipc.nr_shm || ctx->ipc.nr_sem))))
 		err = cr_err(ctx, -EINVAL, "bad IPC namespace record");
 	return err;
 }
@@ -149,7 +151,7 @@ static int cr_restore_uts(struct cr_ctx *ctx)
 
 /*
  * The root makes the tree's own IPC namespace, as unshare(CLONE_NEWIPC),
- * and its SysV shared memory.
+ * and its SysV shared memory and semaphores.
  */
 static int cr_restore_ipc(struct cr_ctx *ctx)
 {
@@ -157,7 +159,7 @@ static int cr_restore_ipc(struct cr_ctx *ctx)
 
 	if (err)
 		return cr_err(ctx, err, "cannot make the tree's IPC namespace");
-	return cr_restore_sysv_shm(ctx);
+	return cr_restore_sysv(ctx);
 }
 
 /* The image's ids, as kuids and kgids of the restarter's namespace. */
@@ -472,8 +474,9 @@ static int cr_spawn(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 		args.flags |= CLONE_FILES;
 	if (!cr_own(tc, CR_TREE_FS))
 		args.flags |= CLONE_FS;
+	/* As pthread_create(): SEM_UNDO adjustments are the process's. */
 	if (tc->tt.pid != tc->tt.tgid)
-		args.flags |= CLONE_THREAD | CLONE_SIGHAND;
+		args.flags |= CLONE_THREAD | CLONE_SIGHAND | CLONE_SYSVSEM;
 
 	kref_get(&ctx->ref);	/* for cr_restore_task_fn() */
 	nr = kernel_clone(&args);

@@ -101,7 +101,7 @@ static void cr_ctx_free(struct kref *ref)
 	cr_obj_release_all(ctx);
 	cr_release_pipes(ctx);
 	cr_release_shmem(ctx);
-	cr_release_sysv_shm(ctx);
+	cr_release_sysv(ctx);
 	cr_release_unix(ctx);
 	cr_task_ctx_free_all(ctx);
 	if (ctx->file)
@@ -247,7 +247,8 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
  * The next record header. Objects (CR_FILE, CR_PIPE, CR_SHMEM,
  * CR_SHM_ATTACH, CR_UNIX_* and the anon-inode files CR_EVENTFD,
  * CR_SIGNALFD, CR_TIMERFD, CR_EPOLL) may stand before any record that
- * refers to them; they are restored here and skipped.
+ * refers to them; they are restored here and skipped, as are the reading
+ * task's CR_SEM_UNDO adjustments.
  */
 int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 {
@@ -280,6 +281,8 @@ int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 			err = cr_restore_shmem(ctx, hdr);
 		else if (hdr->type == CR_SHM_ATTACH)
 			err = cr_restore_shm_attach(ctx, hdr);
+		else if (hdr->type == CR_SEM_UNDO)
+			err = cr_restore_sem_undo(ctx, hdr);
 		else if (hdr->type == CR_UNIX_PAIR)
 			err = cr_restore_unix(ctx, hdr);
 		else if (hdr->type == CR_UNIX_SOCK)

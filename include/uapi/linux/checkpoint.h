@@ -50,6 +50,7 @@ enum cr_type {
 	CR_UTS,			/* struct cr_uts */
 	CR_IPC,			/* struct cr_ipc */
 	CR_SYSV_SHM,		/* struct cr_sysv_shm, then its CR_PAGES */
+	CR_SYSV_SEM,		/* struct cr_sysv_sem, __u16 values[nsems] */
 	CR_TASK,		/* struct cr_task */
 	CR_FILE,		/* struct cr_file, path */
 	CR_PIPE,		/* struct cr_pipe, path, bytes in flight */
@@ -59,6 +60,7 @@ enum cr_type {
 	CR_EPOLL,		/* struct cr_epoll, cr_epoll_item[nr_items] */
 	CR_SHMEM,		/* struct cr_shmem, name, then its CR_PAGES */
 	CR_SHM_ATTACH,		/* struct cr_shm_attach */
+	CR_SEM_UNDO,		/* struct cr_sem_undo, __s16 semadj[nsems] */
 	CR_UNIX_PAIR,		/* struct cr_unix_pair, queued messages */
 	CR_UNIX_SOCK,		/* struct cr_unix_sock */
 	CR_DATA,		/* bytes of a deleted file, after its CR_FILE */
@@ -162,13 +164,15 @@ struct cr_uts {
 
 /*
  * The tree's IPC namespace: the checkpointer's, or its own, which must
- * hold no SysV message queue or semaphore array and no POSIX message
- * queue, and have the limits of a new one. restart() makes it for the
- * root to share with the others. Its SysV shared memory segments follow.
+ * hold no SysV message queue and no POSIX message queue, and have the
+ * limits of a new one. restart() makes it for the root to share with the
+ * others. Its SysV shared memory segments and semaphore arrays follow.
  */
 struct cr_ipc {
 	__u32	own;
 	__u32	nr_shm;		/* CR_SYSV_SHM records after this one */
+	__u32	nr_sem;		/* CR_SYSV_SEM records after those */
+	__u32	pad;
 };
 
 /* cr_sysv_shm.flags */
@@ -189,6 +193,29 @@ struct cr_sysv_shm {
 	__u32	mode;		/* permission bits */
 	__u32	flags;		/* CR_SYSV_SHM_* */
 	__u64	size;		/* shm_segsz */
+};
+
+/*
+ * A SysV semaphore array of the tree's own IPC namespace, as
+ * semctl(IPC_STAT) tells it, then its values as semctl(GETALL) does.
+ */
+struct cr_sysv_sem {
+	__s32	id;		/* semid, which restart() gives it again */
+	__s32	key;
+	__u32	uid;		/* owner, in the checkpointer's user ns */
+	__u32	gid;
+	__u32	mode;		/* permission bits */
+	__u32	nsems;		/* __u16 values after this struct */
+};
+
+/*
+ * A process's SEM_UNDO adjustments to one array of the tree's own IPC
+ * namespace, which its exit would make: one record per array, after its
+ * leader's CR_TASK. Its threads share them.
+ */
+struct cr_sem_undo {
+	__s32	semid;
+	__u32	nsems;		/* __s16 adjustments after this struct */
 };
 
 /* cr_shm_attach.flags */

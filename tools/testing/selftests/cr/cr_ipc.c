@@ -3,12 +3,16 @@
  * SysV IPC in an IPC namespace of the tree's own: shared memory segments,
  * attached or not, removed while attached, with their ids, keys, owners,
  * modes and pages, and their attachments, shared after fork, split by
- * mprotect() and read-only.
+ * mprotect() and read-only; semaphore arrays with their values, a process
+ * waiting in semop(), and SEM_UNDO adjustments of a process and its
+ * thread.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <sched.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include "../kselftest_harness.h"
 #include "cr_util.h"
@@ -183,6 +187,179 @@ TEST(sysv_shm_comes_back)
 	cr_go(f.go);
 	/* In the tree's namespace, not in ours. */
 	EXPECT_EQ(shmget(key, 0, 0), -1);
+	close(open(done, O_WRONLY | O_CREAT, 0600));
+	EXPECT_EQ(cr_wait_exit(restored), 0);
+	unlink(done);
+	cr_files_fini(&f);
+}
+
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+/* Until @cond holds, for at most five seconds. */
+#define WAIT_FOR(cond) ({						\
+	int __i;							\
+	for (__i = 0; __i < 500 && !(cond); __i++)			\
+		usleep(10000);						\
+	(cond);								\
+})
+
+/* The same array: key, owner, mode and size. */
+static int sem_same(int id, const struct semid_ds *before)
+{
+	struct semid_ds now;
+	union semun arg = { .buf = &now };
+
+	return semctl(id, 0, IPC_STAT, arg) ||
+	       now.sem_perm.__key != before->sem_perm.__key ||
+	       now.sem_perm.uid != before->sem_perm.uid ||
+	       now.sem_perm.gid != before->sem_perm.gid ||
+	       now.sem_perm.mode != before->sem_perm.mode ||
+	       now.sem_nsems != before->sem_nsems;
+}
+
+static struct {
+	const char *go;
+	int id;
+	pid_t tid;
+} undo;
+
+static void *undo_thread(void *arg)
+{
+	struct sembuf op = { 2, -1, SEM_UNDO };
+
+	cr_await(undo.go);
+	undo.tid = gettid();
+	return (void *)(long)semop(undo.id, &op, 1);
+}
+
+/*
+ * A process that takes 2 from semaphore 1 with SEM_UNDO before checkpoint,
+ * and whose thread takes 1 from semaphore 2 after restart, then exits.
+ */
+static int sem_undoer(const char *go, int id)
+{
+	struct sembuf op = { 1, -2, SEM_UNDO };
+	char task[64];
+	pthread_t t;
+	void *ret;
+
+	undo.go = go;
+	undo.id = id;
+	if (semop(id, &op, 1) || pthread_create(&t, NULL, undo_thread, NULL))
+		return 1;
+	cr_await(go);
+	if (pthread_join(t, &ret) || ret)
+		return 2;
+	/* Gone for good: past exit_sem(), which comes after the join. */
+	snprintf(task, sizeof(task), "/proc/self/task/%d", undo.tid);
+	if (!WAIT_FOR(access(task, F_OK)))
+		return 3;
+	/* Its exit undid nothing: the adjustments are the process's. */
+	return semctl(id, 2, GETVAL) == 32766 ? 0 : 4;
+}
+
+/*
+ * The root, in its own IPC namespace: A, with a key and mode 0640, at 0,
+ * 5 and SEMVMX; B, private, given to another owner; a child that waits in
+ * semop() for A's first semaphore, through checkpoint and restart; and a
+ * child with SEM_UNDO adjustments to A, undone when it exits after restart.
+ * Returns 201 on and up if it cannot set up, else a bit for each check
+ * that fails after restart.
+ */
+static int sem_root(const char *go, key_t key, const char *done)
+{
+	unsigned short vals[3] = { 0, 5, 32767 }, before[3], now[3];
+	struct sembuf take5 = { 1, -5, IPC_NOWAIT }, give = { 0, 1, 0 };
+	struct semid_ds da, db;
+	union semun arg;
+	int ida, idb, status, bad = 0;
+	pid_t g, u;
+
+	ida = semget(key, 3, IPC_CREAT | IPC_EXCL | 0640);
+	idb = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+	arg.array = vals;
+	if (ida < 0 || idb < 0 || semctl(ida, 0, SETALL, arg))
+		return 201;
+	arg.buf = &db;
+	if (semctl(idb, 0, IPC_STAT, arg))
+		return 202;
+	db.sem_perm.uid = 1234;
+	db.sem_perm.gid = 5678;
+	db.sem_perm.mode = 0604;
+	arg.buf = &da;
+	if (semctl(idb, 0, IPC_SET, (union semun){ .buf = &db }) ||
+	    semctl(ida, 0, IPC_STAT, arg))
+		return 203;
+	g = fork();
+	if (!g) {
+		struct sembuf take = { 0, -1, 0 };
+
+		/* No EINTR: the wait goes on after checkpoint and restart. */
+		_exit(semop(ida, &take, 1) ? 1 : 0);
+	}
+	u = fork();
+	if (!u)
+		_exit(sem_undoer(go, ida));
+	arg.array = before;
+	if (!WAIT_FOR(semctl(ida, 0, GETNCNT) == 1) ||
+	    !WAIT_FOR(semctl(ida, 1, GETVAL) == 3) ||
+	    semctl(ida, 0, GETALL, arg))
+		return 204;
+	cr_wait_go(go);
+
+	arg.array = now;
+	if (sem_same(ida, &da) || semctl(ida, 0, GETALL, arg) ||
+	    memcmp(now, before, sizeof(before)))
+		bad |= 1 << 0;
+	if (sem_same(idb, &db) || semctl(idb, 0, GETVAL) != 0)
+		bad |= 1 << 1;
+	/* The child waits again, and takes what is given. */
+	if (!WAIT_FOR(semctl(ida, 0, GETNCNT) == 1) || semop(ida, &give, 1) ||
+	    waitpid(g, &status, 0) != g || status ||
+	    semctl(ida, 0, GETVAL) != 0)
+		bad |= 1 << 2;
+	/* Its exit gives back what the undoer and its thread took. */
+	if (waitpid(u, &status, 0) != u || status)
+		bad |= 1 << 4;
+	arg.array = now;
+	if (semctl(ida, 0, GETALL, arg) || memcmp(now, vals, sizeof(vals)))
+		bad |= 1 << 5;
+	if (semop(ida, &take5, 1) || !semop(ida, &take5, 1) || errno != EAGAIN)
+		bad |= 1 << 3;
+	cr_await(done);
+	return bad;
+}
+
+TEST(sysv_sem_comes_back)
+{
+	char done[80];
+	struct cr_files f;
+	pid_t child, restored;
+	key_t key;
+	int status;
+
+	cr_be_subreaper();
+	cr_files_init(&f, "sem");
+	snprintf(done, sizeof(done), "%s.done", f.go);
+	key = 0x43550000 + (getpid() & 0xffff);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		if (unshare(CLONE_NEWIPC))
+			_exit(2);
+		_exit(sem_root(f.go, key, done));
+	}
+	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0)
+		TH_LOG("child: %d", WEXITSTATUS(status));
+	restored = cr_checkpoint_restart_tree(&f, child, RESTART_PIDS);
+	ASSERT_EQ(restored, child) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(semget(key, 0, 0), -1);
 	close(open(done, O_WRONLY | O_CREAT, 0600));
 	EXPECT_EQ(cr_wait_exit(restored), 0);
 	unlink(done);

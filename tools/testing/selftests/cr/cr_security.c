@@ -326,10 +326,11 @@ static void *pauser(void *arg)
 
 /*
  * A tree in an IPC namespace of its own, with a SysV shared memory segment
- * that all of it attaches and one that none does: a waiter with a second
- * thread, a zombie child, and a child that leads its own group and waits
- * on a pipe from its parent, with a datagram socket connected to its
- * parent's, bound to an abstract name, which has a datagram from it queued.
+ * that all of it attaches, one that none does and a semaphore array it
+ * has SEM_UNDO adjustments to: a waiter with a second thread, a zombie
+ * child, and a child that leads its own group and waits on a pipe from its
+ * parent, with a datagram socket connected to its parent's, bound to an
+ * abstract name, which has a datagram from it queued.
  */
 static pid_t tree_waiter(struct cr_files *f)
 {
@@ -341,7 +342,8 @@ static pid_t tree_waiter(struct cr_files *f)
 		int p[2];
 
 		struct sockaddr_un sun = { .sun_family = AF_UNIX };
-		int srv, shm;
+		struct sembuf up = { 1, 3, SEM_UNDO };
+		int srv, shm, sem;
 		char *mem;
 
 		cr_child_init();
@@ -354,8 +356,10 @@ static pid_t tree_waiter(struct cr_files *f)
 			_exit(2);
 		shm = shmget(IPC_PRIVATE, 2 * 4096, IPC_CREAT | 0600);
 		mem = shm < 0 ? (void *)-1 : shmat(shm, NULL, 0);
-		if (mem == (void *)-1 ||
-		    shmget(1234, 4096, IPC_CREAT | 0640) < 0)
+		sem = semget(1234, 2, IPC_CREAT | 0640);
+		if (mem == (void *)-1 || sem < 0 ||
+		    shmget(1234, 4096, IPC_CREAT | 0640) < 0 ||
+		    semop(sem, &up, 1))
 			_exit(2);
 		mem[4096] = 'x';
 		if (!fork())
