@@ -222,7 +222,7 @@ static int sem_same(int id, const struct semid_ds *before)
 }
 
 static struct {
-	const char *go;
+	const char *step;	/* the thread's go */
 	int id;
 	pid_t tid;
 } undo;
@@ -231,23 +231,24 @@ static void *undo_thread(void *arg)
 {
 	struct sembuf op = { 2, -1, SEM_UNDO };
 
-	cr_await(undo.go);
+	cr_await(undo.step);
 	undo.tid = gettid();
 	return (void *)(long)semop(undo.id, &op, 1);
 }
 
 /*
  * A process that takes 2 from semaphore 1 with SEM_UNDO before checkpoint,
- * and whose thread takes 1 from semaphore 2 after restart, then exits.
+ * and whose thread takes 1 from semaphore 2 after restart, once @step
+ * exists, then exits.
  */
-static int sem_undoer(const char *go, int id)
+static int sem_undoer(const char *go, const char *step, int id)
 {
 	struct sembuf op = { 1, -2, SEM_UNDO };
 	char task[64];
 	pthread_t t;
 	void *ret;
 
-	undo.go = go;
+	undo.step = step;
 	undo.id = id;
 	if (semop(id, &op, 1) || pthread_create(&t, NULL, undo_thread, NULL))
 		return 1;
@@ -270,7 +271,8 @@ static int sem_undoer(const char *go, int id)
  * Returns 201 on and up if it cannot set up, else a bit for each check
  * that fails after restart.
  */
-static int sem_root(const char *go, key_t key, const char *done)
+static int sem_root(const char *go, key_t key, const char *done,
+		    const char *step)
 {
 	unsigned short vals[3] = { 0, 5, 32767 }, before[3], now[3];
 	struct sembuf take5 = { 1, -5, IPC_NOWAIT }, give = { 0, 1, 0 };
@@ -303,7 +305,7 @@ static int sem_root(const char *go, key_t key, const char *done)
 	}
 	u = fork();
 	if (!u)
-		_exit(sem_undoer(go, ida));
+		_exit(sem_undoer(go, step, ida));
 	arg.array = before;
 	if (!WAIT_FOR(semctl(ida, 0, GETNCNT) == 1) ||
 	    !WAIT_FOR(semctl(ida, 1, GETVAL) == 3) ||
@@ -317,6 +319,7 @@ static int sem_root(const char *go, key_t key, const char *done)
 		bad |= 1 << 0;
 	if (sem_same(idb, &db) || semctl(idb, 0, GETVAL) != 0)
 		bad |= 1 << 1;
+	close(open(step, O_WRONLY | O_CREAT, 0600));
 	/* The child waits again, and takes what is given. */
 	if (!WAIT_FOR(semctl(ida, 0, GETNCNT) == 1) || semop(ida, &give, 1) ||
 	    waitpid(g, &status, 0) != g || status ||
@@ -336,7 +339,7 @@ static int sem_root(const char *go, key_t key, const char *done)
 
 TEST(sysv_sem_comes_back)
 {
-	char done[80];
+	char done[80], step[80];
 	struct cr_files f;
 	pid_t child, restored;
 	key_t key;
@@ -345,6 +348,7 @@ TEST(sysv_sem_comes_back)
 	cr_be_subreaper();
 	cr_files_init(&f, "sem");
 	snprintf(done, sizeof(done), "%s.done", f.go);
+	snprintf(step, sizeof(step), "%s.step", f.go);
 	key = 0x43550000 + (getpid() & 0xffff);
 	child = fork();
 	ASSERT_GE(child, 0);
@@ -352,7 +356,7 @@ TEST(sysv_sem_comes_back)
 		cr_child_init();
 		if (unshare(CLONE_NEWIPC))
 			_exit(2);
-		_exit(sem_root(f.go, key, done));
+		_exit(sem_root(f.go, key, done, step));
 	}
 	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0)
 		TH_LOG("child: %d", WEXITSTATUS(status));
@@ -363,6 +367,7 @@ TEST(sysv_sem_comes_back)
 	close(open(done, O_WRONLY | O_CREAT, 0600));
 	EXPECT_EQ(cr_wait_exit(restored), 0);
 	unlink(done);
+	unlink(step);
 	cr_files_fini(&f);
 }
 
