@@ -52,27 +52,42 @@ struct cr_shm_seg {
 	unsigned long		nr_vmas;
 };
 
+/*
+ * Room for element @n of the array at *@arr, of @size bytes each, made
+ * larger as it fills: 16 elements, then twice as many each time.
+ */
+static int cr_grow(void **arr, unsigned int n, size_t size)
+{
+	void *p;
+
+	if ((n < 16 && *arr) || (n >= 16 && !is_power_of_2(n)))
+		return 0;
+	p = kvrealloc(*arr, max(16U, 2 * n) * size, GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	return 0;
+}
+
 /* Note the segments of @ns. Return: how many there are, or an error. */
 static int cr_snap_shm(struct cr_ctx *ctx, struct ipc_namespace *ns)
 {
 	struct shmid64_ds *ds;
-	int idx, id;
+	int idx, id, err = 0;
 
 	ds = kmalloc(sizeof(*ds), GFP_KERNEL);
-	ctx->shm_segs = kvcalloc(SHMMNI, sizeof(*ctx->shm_segs), GFP_KERNEL);
-	if (!ds || !ctx->shm_segs) {
-		kfree(ds);
+	if (!ds)
 		return -ENOMEM;
-	}
 	/* The tree is stopped; only a task outside it could change them. */
 	for (idx = 0; (id = shm_next_segment(ns, &idx, ds)) >= 0; idx++) {
 		struct cr_shm_seg *seg;
 
-		if (ctx->nr_shm == SHMMNI) {
-			id = -ENOSPC;
+		err = ctx->nr_shm == SHMMNI ? -ENOSPC :
+		      cr_grow((void **)&ctx->shm_segs, ctx->nr_shm, sizeof(*seg));
+		if (err)
 			break;
-		}
 		seg = &ctx->shm_segs[ctx->nr_shm++];
+		seg->nr_vmas = 0;
 		seg->nattch = ds->shm_nattch;
 		seg->rec = (struct cr_sysv_shm) {
 			.id = id,
@@ -88,8 +103,9 @@ static int cr_snap_shm(struct cr_ctx *ctx, struct ipc_namespace *ns)
 			seg->rec.flags |= CR_SYSV_SHM_LOCKED;
 	}
 	kfree(ds);
-	if (id != -ENOENT)
-		return cr_err(ctx, id, "cannot read the tree's SysV shared memory");
+	if (err || id != -ENOENT)
+		return cr_err(ctx, err ?: id,
+			      "cannot read the tree's SysV shared memory");
 	return ctx->nr_shm;
 }
 
@@ -123,19 +139,16 @@ out:
 static int cr_snap_sem(struct cr_ctx *ctx, struct ipc_namespace *ns)
 {
 	struct semid64_ds *ds;
-	int idx, id;
+	int idx, id, err = 0;
 
 	ds = kmalloc(sizeof(*ds), GFP_KERNEL);
-	ctx->sems = kvcalloc(SEMMNI, sizeof(*ctx->sems), GFP_KERNEL);
-	if (!ds || !ctx->sems) {
-		kfree(ds);
+	if (!ds)
 		return -ENOMEM;
-	}
 	for (idx = 0; (id = sem_next_array(ns, &idx, ds)) >= 0; idx++) {
-		if (ctx->nr_sem == SEMMNI) {
-			id = -ENOSPC;
+		err = ctx->nr_sem == SEMMNI ? -ENOSPC :
+		      cr_grow((void **)&ctx->sems, ctx->nr_sem, sizeof(*ctx->sems));
+		if (err)
 			break;
-		}
 		ctx->sems[ctx->nr_sem++] = (struct cr_sysv_sem) {
 			.id = id,
 			.key = ds->sem_perm.key,
@@ -146,8 +159,9 @@ static int cr_snap_sem(struct cr_ctx *ctx, struct ipc_namespace *ns)
 		};
 	}
 	kfree(ds);
-	if (id != -ENOENT)
-		return cr_err(ctx, id, "cannot read the tree's SysV semaphores");
+	if (err || id != -ENOENT)
+		return cr_err(ctx, err ?: id,
+			      "cannot read the tree's SysV semaphores");
 	return ctx->nr_sem;
 }
 
