@@ -399,7 +399,8 @@ static int cr_restore_sem(struct cr_ctx *ctx)
 			err = cr_err(ctx, -EINVAL, "bad SysV semaphore value");
 	if (err)
 		goto out;
-	id = semget_id(r.key, r.nsems, IPC_CREAT | IPC_EXCL | r.mode, r.id);
+	/* Its owner's until filled; its mode last, with its owner. */
+	id = semget_id(r.key, r.nsems, IPC_CREAT | IPC_EXCL | 0600, r.id);
 	if (id < 0) {
 		err = cr_err(ctx, id, "cannot make SysV semaphore array %d again",
 			     r.id);
