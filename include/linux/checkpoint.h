@@ -142,6 +142,8 @@ struct cr_ctx {
 	unsigned int		nr_shm;
 	struct cr_sysv_sem	*sems;		/* checkpoint: its semaphores */
 	unsigned int		nr_sem;
+	struct cr_sysv_msq	*msqs;		/* checkpoint: its messages */
+	unsigned int		nr_msq;
 	bool			in_mm;		/* restart: current has its new mm */
 
 	/* Parking */
@@ -324,7 +326,7 @@ static inline int cr_write_sem_undo(struct cr_ctx *ctx, struct task_struct *t)
 /* An image with SysV objects, in a kernel without them. */
 static inline int cr_restore_sysv(struct cr_ctx *ctx)
 {
-	return ctx->ipc.nr_shm || ctx->ipc.nr_sem ?
+	return ctx->ipc.nr_shm || ctx->ipc.nr_sem || ctx->ipc.nr_msq ?
 	       cr_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel") : 0;
 }
 

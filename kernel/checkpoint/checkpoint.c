@@ -349,8 +349,8 @@ static int cr_write_uts(struct cr_ctx *ctx)
 }
 
 /*
- * What an IPC namespace of the tree's own, with @nr_saved SysV shared
- * memory segments and semaphore arrays, holds that c/r does not save.
+ * What an IPC namespace of the tree's own, with @nr_saved SysV objects,
+ * holds that c/r does not save.
  */
 static const char *cr_ipc_unsupported(struct ipc_namespace *ns, u32 nr_saved)
 {
@@ -364,7 +364,7 @@ static const char *cr_ipc_unsupported(struct ipc_namespace *ns, u32 nr_saved)
 			return "limits other than a new one's";
 	}
 	if (in_use != nr_saved)
-		return "SysV message queues";
+		return "SysV objects made during checkpoint";
 	if (IS_ENABLED(CONFIG_SYSVIPC) &&
 	    (memcmp(ns->sem_ctls, sem_ctls, sizeof(sem_ctls)) ||
 	     ns->msg_ctlmax != MSGMAX || ns->msg_ctlmnb != MSGMNB ||
@@ -386,8 +386,7 @@ static const char *cr_ipc_unsupported(struct ipc_namespace *ns, u32 nr_saved)
 
 /*
  * The tree's IPC namespace, the checkpointer's or its own: restart makes a
- * new one, with the SysV shared memory segments and semaphore arrays of the
- * old.
+ * new one, with the SysV objects of the old.
  */
 static int cr_write_ipc(struct cr_ctx *ctx)
 {
@@ -404,7 +403,8 @@ static int cr_write_ipc(struct cr_ctx *ctx)
 		err = cr_snap_sysv(ctx, ns, &rec);
 		if (err)
 			return err;
-		why = cr_ipc_unsupported(ns, rec.nr_shm + rec.nr_sem);
+		why = cr_ipc_unsupported(ns, rec.nr_shm + rec.nr_sem +
+					 rec.nr_msq);
 		if (why)
 			return cr_err(ctx, -EOPNOTSUPP,
 				      "the tree's own IPC namespace has %s (not supported yet)",

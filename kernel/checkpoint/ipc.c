@@ -25,17 +25,20 @@
  * and segments attached outside the tree.
  */
 #include <linux/checkpoint.h>
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/hugetlb.h>
 #include <linux/ipc.h>
 #include <linux/ipc_namespace.h>
 #include <linux/mm.h>
+#include <linux/msg.h>
 #include <linux/nsproxy.h>
 #include <linux/sem.h>
 #include <linux/shm.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/syscalls.h>
+#include <uapi/linux/msg.h>
 #include <uapi/linux/shm.h>
 
 /* The shm_perm.mode bits above the permissions that IPC_STAT reports. */
@@ -165,6 +168,38 @@ static int cr_snap_sem(struct cr_ctx *ctx, struct ipc_namespace *ns)
 	return ctx->nr_sem;
 }
 
+/* Note the message queues of @ns. Return: how many, or an error. */
+static int cr_snap_msq(struct cr_ctx *ctx, struct ipc_namespace *ns)
+{
+	struct msqid64_ds *ds;
+	int idx, id, err = 0;
+
+	ds = kmalloc(sizeof(*ds), GFP_KERNEL);
+	if (!ds)
+		return -ENOMEM;
+	for (idx = 0; (id = msg_next_queue(ns, &idx, ds)) >= 0; idx++) {
+		err = ctx->nr_msq == MSGMNI ? -ENOSPC :
+		      cr_grow((void **)&ctx->msqs, ctx->nr_msq,
+			      sizeof(*ctx->msqs));
+		if (err)
+			break;
+		ctx->msqs[ctx->nr_msq++] = (struct cr_sysv_msq) {
+			.id = id,
+			.key = ds->msg_perm.key,
+			.uid = ds->msg_perm.uid,
+			.gid = ds->msg_perm.gid,
+			.mode = ds->msg_perm.mode & 0777,
+			.nr_msgs = ds->msg_qnum,
+			.qbytes = ds->msg_qbytes,
+		};
+	}
+	kfree(ds);
+	if (err || id != -ENOENT)
+		return cr_err(ctx, err ?: id,
+			      "cannot read the tree's SysV message queues");
+	return ctx->nr_msq;
+}
+
 /**
  * cr_snap_sysv - note the SysV objects of the tree's own IPC namespace
  * @ctx: checkpoint context
@@ -176,7 +211,7 @@ static int cr_snap_sem(struct cr_ctx *ctx, struct ipc_namespace *ns)
 int cr_snap_sysv(struct cr_ctx *ctx, struct ipc_namespace *ns,
 		 struct cr_ipc *rec)
 {
-	int nr_shm, nr_sem;
+	int nr_shm, nr_sem, nr_msq;
 
 	ctx->ipc_ns = ns;
 	nr_shm = cr_snap_shm(ctx, ns);
@@ -185,8 +220,12 @@ int cr_snap_sysv(struct cr_ctx *ctx, struct ipc_namespace *ns,
 	nr_sem = cr_snap_sem(ctx, ns);
 	if (nr_sem < 0)
 		return nr_sem;
+	nr_msq = cr_snap_msq(ctx, ns);
+	if (nr_msq < 0)
+		return nr_msq;
 	rec->nr_shm = nr_shm;
 	rec->nr_sem = nr_sem;
+	rec->nr_msq = nr_msq;
 	return 0;
 }
 
@@ -209,16 +248,50 @@ static int cr_write_sem(struct cr_ctx *ctx, const struct cr_sysv_sem *rec)
 	return err;
 }
 
+/* A queue and its messages, which the tree, stopped, cannot change. */
+static int cr_write_msq(struct cr_ctx *ctx, const struct cr_sysv_msq *rec,
+			void *text)
+{
+	struct cr_sysv_msg msg = {};
+	unsigned int n;
+	long mtype, len;
+	int err;
+
+	err = cr_write_rec(ctx, CR_SYSV_MSQ, rec, sizeof(*rec), NULL, 0);
+	for (n = 0; !err && n < rec->nr_msgs; n++) {
+		len = msg_get_message(ctx->ipc_ns, rec->id, n, &mtype, text,
+				      MSGMAX);
+		if (len < 0)
+			return cr_err(ctx, len == -ENOENT ? -EAGAIN : len,
+				      "SysV message queue %d changed during checkpoint",
+				      rec->id);
+		msg.mtype = mtype;
+		msg.len = len;
+		err = cr_write_rec(ctx, CR_SYSV_MSG, &msg, sizeof(msg), text,
+				   len);
+	}
+	return err;
+}
+
 /* The objects cr_snap_sysv() found, after the CR_IPC record. */
 int cr_write_sysv(struct cr_ctx *ctx)
 {
 	unsigned int i;
+	void *text;
 	int err = 0;
 
 	for (i = 0; !err && i < ctx->nr_shm; i++)
 		err = cr_write_shm_seg(ctx, &ctx->shm_segs[i]);
 	for (i = 0; !err && i < ctx->nr_sem; i++)
 		err = cr_write_sem(ctx, &ctx->sems[i]);
+	if (err || !ctx->nr_msq)
+		return err;
+	text = kvmalloc(MSGMAX, GFP_KERNEL);
+	if (!text)
+		return -ENOMEM;
+	for (i = 0; !err && i < ctx->nr_msq; i++)
+		err = cr_write_msq(ctx, &ctx->msqs[i], text);
+	kvfree(text);
 	return err;
 }
 
@@ -293,6 +366,7 @@ void cr_release_sysv(struct cr_ctx *ctx)
 {
 	kvfree(ctx->shm_segs);
 	kvfree(ctx->sems);
+	kvfree(ctx->msqs);
 }
 
 /* restart: make the segment of the next record again, in current's ns. */
@@ -422,6 +496,71 @@ out:
 	return err;
 }
 
+/* restart: queue @id's next message, read into @text. */
+static int cr_restore_msg(struct cr_ctx *ctx, int id, void *text)
+{
+	struct cr_sysv_msg m;
+	size_t extra;
+	long err;
+
+	err = cr_read_rec_var(ctx, CR_SYSV_MSG, &m, sizeof(m), &extra);
+	if (err)
+		return err;
+	if (m.mtype < 1 || m.mtype > LONG_MAX || m.len > MSGMAX ||
+	    extra != m.len || m.pad)
+		return cr_err(ctx, -EINVAL, "bad SysV message record");
+	err = cr_read(ctx, text, m.len);
+	if (err)
+		return err;
+	err = msgsnd_kernel(id, m.mtype, text, m.len);
+	return err ? cr_err(ctx, err, "cannot queue a message on %d", id) : 0;
+}
+
+/*
+ * restart: make the message queue of the next record again, with its
+ * messages, as msgget(), msgctl(IPC_SET) and msgsnd() would.
+ */
+static int cr_restore_msq(struct cr_ctx *ctx, void *text)
+{
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct msqid64_ds ds = {};
+	struct cr_sysv_msq r;
+	unsigned int n;
+	long id;
+	int err;
+
+	err = cr_read_rec(ctx, CR_SYSV_MSQ, &r, sizeof(r));
+	if (err)
+		return err;
+	if (r.id < 0 || (r.mode & ~0777) || r.qbytes > INT_MAX)
+		return cr_err(ctx, -EINVAL, "bad SysV message queue record");
+	/* Its owner's, to fill, until IPC_SET gives it its own. */
+	id = msgget_id(r.key, IPC_CREAT | IPC_EXCL | 0600, r.id);
+	if (id < 0)
+		return cr_err(ctx, id, "cannot make SysV message queue %d again",
+			      r.id);
+	ds.msg_perm.uid = from_kuid_munged(current_user_ns(), current_euid());
+	ds.msg_perm.gid = from_kgid_munged(current_user_ns(), current_egid());
+	ds.msg_perm.mode = 0600;
+	ds.msg_qbytes = r.qbytes;
+	err = msgctl_kernel(ns, id, IPC_SET, &ds);
+	if (err)
+		return cr_err(ctx, err,
+			      "cannot give SysV message queue %d its size (%llu)",
+			      r.id, r.qbytes);
+	for (n = 0; !err && n < r.nr_msgs; n++)
+		err = cr_restore_msg(ctx, id, text);
+	if (err)
+		return err;
+	ds.msg_perm.uid = r.uid;
+	ds.msg_perm.gid = r.gid;
+	ds.msg_perm.mode = r.mode;
+	err = msgctl_kernel(ns, id, IPC_SET, &ds);
+	return err ? cr_err(ctx, err,
+			    "cannot give SysV message queue %d its owner",
+			    r.id) : 0;
+}
+
 /**
  * cr_restore_sysv - make the SysV objects of the tree's IPC namespace again
  * @ctx: restart context
@@ -433,6 +572,7 @@ out:
 int cr_restore_sysv(struct cr_ctx *ctx)
 {
 	unsigned int i;
+	void *text;
 	int err = 0;
 
 	if (ctx->ipc.nr_shm) {
@@ -446,6 +586,14 @@ int cr_restore_sysv(struct cr_ctx *ctx)
 	ctx->nr_shm = i;
 	for (i = 0; !err && i < ctx->ipc.nr_sem; i++)
 		err = cr_restore_sem(ctx);
+	if (err || !ctx->ipc.nr_msq)
+		return err;
+	text = kvmalloc(MSGMAX, GFP_KERNEL);
+	if (!text)
+		return -ENOMEM;
+	for (i = 0; !err && i < ctx->ipc.nr_msq; i++)
+		err = cr_restore_msq(ctx, text);
+	kvfree(text);
 	return err;
 }
 

@@ -37,6 +37,7 @@
 #include <linux/syscalls.h>
 #include <linux/utsname.h>
 #include <linux/wait.h>
+#include <uapi/linux/msg.h>
 #include <uapi/linux/sem.h>
 #include <uapi/linux/shm.h>
 #include <uapi/linux/wait.h>
@@ -121,8 +122,9 @@ static int cr_read_ipc(struct cr_ctx *ctx)
 	int err = cr_read_rec(ctx, CR_IPC, &ctx->ipc, sizeof(ctx->ipc));
 
 	if (!err && (ctx->ipc.own > 1 || ctx->ipc.nr_shm > SHMMNI ||
-		     ctx->ipc.nr_sem > SEMMNI || ctx->ipc.pad ||
-		     (!ctx->ipc.own && (ctx->ipc.nr_shm || ctx->ipc.nr_sem))))
+		     ctx->ipc.nr_sem > SEMMNI || ctx->ipc.nr_msq > MSGMNI ||
+		     (!ctx->ipc.own && (ctx->ipc.nr_shm || ctx->ipc.nr_sem ||
+					ctx->ipc.nr_msq))))
 		err = cr_err(ctx, -EINVAL, "bad IPC namespace record");
 	return err;
 }
@@ -151,7 +153,7 @@ static int cr_restore_uts(struct cr_ctx *ctx)
 
 /*
  * The root makes the tree's own IPC namespace, as unshare(CLONE_NEWIPC),
- * and its SysV shared memory and semaphores.
+ * and its SysV objects.
  */
 static int cr_restore_ipc(struct cr_ctx *ctx)
 {

@@ -51,6 +51,8 @@ enum cr_type {
 	CR_IPC,			/* struct cr_ipc */
 	CR_SYSV_SHM,		/* struct cr_sysv_shm, then its CR_PAGES */
 	CR_SYSV_SEM,		/* struct cr_sysv_sem, __u16 values[nsems] */
+	CR_SYSV_MSQ,		/* struct cr_sysv_msq, then its CR_SYSV_MSG */
+	CR_SYSV_MSG,		/* struct cr_sysv_msg, text */
 	CR_TASK,		/* struct cr_task */
 	CR_FILE,		/* struct cr_file, path */
 	CR_PIPE,		/* struct cr_pipe, path, bytes in flight */
@@ -164,15 +166,15 @@ struct cr_uts {
 
 /*
  * The tree's IPC namespace: the checkpointer's, or its own, which must
- * hold no SysV message queue and no POSIX message queue, and have the
- * limits of a new one. restart() makes it for the root to share with the
- * others. Its SysV shared memory segments and semaphore arrays follow.
+ * hold no POSIX message queue and have the limits of a new one. restart()
+ * makes it for the root to share with the others. Its SysV shared memory
+ * segments, semaphore arrays and message queues follow.
  */
 struct cr_ipc {
 	__u32	own;
 	__u32	nr_shm;		/* CR_SYSV_SHM records after this one */
 	__u32	nr_sem;		/* CR_SYSV_SEM records after those */
-	__u32	pad;
+	__u32	nr_msq;		/* CR_SYSV_MSQ records after those */
 };
 
 /* cr_sysv_shm.flags */
@@ -206,6 +208,28 @@ struct cr_sysv_sem {
 	__u32	gid;
 	__u32	mode;		/* permission bits */
 	__u32	nsems;		/* __u16 values after this struct */
+};
+
+/*
+ * A SysV message queue of the tree's own IPC namespace, as
+ * msgctl(IPC_STAT) tells it, then its messages in the order msgrcv()
+ * takes them, a CR_SYSV_MSG record each.
+ */
+struct cr_sysv_msq {
+	__s32	id;		/* msqid, which restart() gives it again */
+	__s32	key;
+	__u32	uid;		/* owner, in the checkpointer's user ns */
+	__u32	gid;
+	__u32	mode;		/* permission bits */
+	__u32	nr_msgs;	/* CR_SYSV_MSG records after this one */
+	__u64	qbytes;		/* msg_qbytes */
+};
+
+/* A queued message: its type, then len bytes of text. */
+struct cr_sysv_msg {
+	__s64	mtype;
+	__u32	len;
+	__u32	pad;
 };
 
 /*

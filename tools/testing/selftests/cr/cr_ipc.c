@@ -5,13 +5,15 @@
  * modes and pages, and their attachments, shared after fork, split by
  * mprotect() and read-only; semaphore arrays with their values, a process
  * waiting in semop(), and SEM_UNDO adjustments of a process and its
- * thread.
+ * thread; message queues with their messages and sizes, and a process
+ * waiting in msgrcv().
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include "../kselftest_harness.h"
@@ -368,6 +370,152 @@ TEST(sysv_sem_comes_back)
 	EXPECT_EQ(cr_wait_exit(restored), 0);
 	unlink(done);
 	unlink(step);
+	cr_files_fini(&f);
+}
+
+#define MSG_BIG		8192	/* MSGMAX */
+
+struct big_msg {
+	long mtype;
+	char text[MSG_BIG];
+};
+
+/* The same queue: key, owner, mode, size and messages queued. */
+static int msq_same(int id, const struct msqid_ds *before)
+{
+	struct msqid_ds now;
+
+	return msgctl(id, IPC_STAT, &now) ||
+	       now.msg_perm.__key != before->msg_perm.__key ||
+	       now.msg_perm.uid != before->msg_perm.uid ||
+	       now.msg_perm.gid != before->msg_perm.gid ||
+	       now.msg_perm.mode != before->msg_perm.mode ||
+	       now.msg_qbytes != before->msg_qbytes ||
+	       now.msg_qnum != before->msg_qnum ||
+	       now.__msg_cbytes != before->__msg_cbytes;
+}
+
+/* The state letter of process @pid, as /proc/pid/stat tells it. */
+static char proc_state(pid_t pid)
+{
+	char path[64], line[256], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	p = fgets(line, sizeof(line), f);
+	fclose(f);
+	p = p ? strrchr(line, ')') : NULL;
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* The next message of @id is of type @type, @len bytes of fill(@c). */
+static int msg_is(int id, long type, size_t len, char c)
+{
+	static struct big_msg m;
+	ssize_t n = msgrcv(id, &m, sizeof(m.text), 0, IPC_NOWAIT);
+
+	return n == (ssize_t)len && m.mtype == type &&
+	       filled(m.text, 0, len, c);
+}
+
+static int msg_send(int id, long type, size_t len, char c)
+{
+	static struct big_msg m;
+
+	m.mtype = type;
+	fill(m.text, len, c);
+	return msgsnd(id, &m, len, IPC_NOWAIT);
+}
+
+/*
+ * The root, in its own IPC namespace: A, with a key and mode 0640, grown
+ * to hold more than a new queue may, with two full-size messages, an empty
+ * one and a short one; B, private, given away, with a message; and a child
+ * that waits in msgrcv() for a type no message has yet. Returns 201 on and
+ * up if it cannot set up, else a bit for each check that fails after
+ * restart.
+ */
+static int msg_root(const char *go, key_t key, const char *done)
+{
+	struct msqid_ds da, db;
+	int ida, idb, status, bad = 0;
+	pid_t g;
+
+	ida = msgget(key, IPC_CREAT | IPC_EXCL | 0640);
+	idb = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	if (ida < 0 || idb < 0 || msgctl(ida, IPC_STAT, &da) ||
+	    msgctl(idb, IPC_STAT, &db))
+		return 201;
+	da.msg_qbytes = 3 * MSG_BIG;
+	db.msg_perm.uid = 1234;
+	db.msg_perm.gid = 5678;
+	db.msg_perm.mode = 0604;
+	if (msgctl(ida, IPC_SET, &da) || msgctl(idb, IPC_SET, &db))
+		return 202;
+	if (msg_send(ida, 1, MSG_BIG, 'a') || msg_send(ida, 2, MSG_BIG, 'b') ||
+	    msg_send(ida, 1, 0, 0) || msg_send(ida, 3, 5, 'c') ||
+	    msg_send(idb, 7, 1, 'd'))
+		return 203;
+	g = fork();
+	if (!g) {
+		struct big_msg m;
+
+		/* No EINTR: the wait goes on after checkpoint and restart. */
+		_exit(msgrcv(ida, &m, sizeof(m.text), 9, 0) == 2 &&
+		      filled(m.text, 0, 2, 'g') ? 0 : 1);
+	}
+	/* The child sleeps, and has nothing else to sleep in. */
+	if (msgctl(ida, IPC_STAT, &da) || msgctl(idb, IPC_STAT, &db) ||
+	    !WAIT_FOR(proc_state(g) == 'S'))
+		return 204;
+	cr_wait_go(go);
+
+	if (msq_same(ida, &da))
+		bad |= 1 << 0;
+	if (msq_same(idb, &db))
+		bad |= 1 << 1;
+	if (!msg_is(ida, 1, MSG_BIG, 'a') || !msg_is(ida, 2, MSG_BIG, 'b') ||
+	    !msg_is(ida, 1, 0, 0) || !msg_is(ida, 3, 5, 'c') ||
+	    !msg_is(idb, 7, 1, 'd'))
+		bad |= 1 << 2;
+	if (msg_send(ida, 9, 2, 'g') || waitpid(g, &status, 0) != g || status)
+		bad |= 1 << 3;
+	cr_await(done);
+	return bad;
+}
+
+TEST(sysv_msg_comes_back)
+{
+	char done[80];
+	struct cr_files f;
+	pid_t child, restored;
+	key_t key;
+	int status;
+
+	cr_be_subreaper();
+	cr_files_init(&f, "msg");
+	snprintf(done, sizeof(done), "%s.done", f.go);
+	key = 0x43560000 + (getpid() & 0xffff);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		cr_child_init();
+		if (unshare(CLONE_NEWIPC))
+			_exit(2);
+		_exit(msg_root(f.go, key, done));
+	}
+	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0)
+		TH_LOG("child: %d", WEXITSTATUS(status));
+	restored = cr_checkpoint_restart_tree(&f, child, RESTART_PIDS);
+	ASSERT_EQ(restored, child) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(msgget(key, 0), -1);
+	close(open(done, O_WRONLY | O_CREAT, 0600));
+	EXPECT_EQ(cr_wait_exit(restored), 0);
+	unlink(done);
 	cr_files_fini(&f);
 }
 

@@ -15,6 +15,7 @@
 #include <sys/fsuid.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/signalfd.h>
@@ -327,10 +328,11 @@ static void *pauser(void *arg)
 /*
  * A tree in an IPC namespace of its own, with a SysV shared memory segment
  * that all of it attaches, one that none does and a semaphore array it
- * has SEM_UNDO adjustments to: a waiter with a second thread, a zombie
- * child, and a child that leads its own group and waits on a pipe from its
- * parent, with a datagram socket connected to its parent's, bound to an
- * abstract name, which has a datagram from it queued.
+ * has SEM_UNDO adjustments to, and a message queue with a message: a
+ * waiter with a second thread, a zombie child, and a child that leads its
+ * own group and waits on a pipe from its parent, with a datagram socket
+ * connected to its parent's, bound to an abstract name, which has a
+ * datagram from it queued.
  */
 static pid_t tree_waiter(struct cr_files *f)
 {
@@ -343,7 +345,8 @@ static pid_t tree_waiter(struct cr_files *f)
 
 		struct sockaddr_un sun = { .sun_family = AF_UNIX };
 		struct sembuf up = { 1, 3, SEM_UNDO };
-		int srv, shm, sem;
+		struct { long mtype; char text[8]; } msg = { 7, "queued" };
+		int srv, shm, sem, msq;
 		char *mem;
 
 		cr_child_init();
@@ -357,9 +360,10 @@ static pid_t tree_waiter(struct cr_files *f)
 		shm = shmget(IPC_PRIVATE, 2 * 4096, IPC_CREAT | 0600);
 		mem = shm < 0 ? (void *)-1 : shmat(shm, NULL, 0);
 		sem = semget(1234, 2, IPC_CREAT | 0640);
-		if (mem == (void *)-1 || sem < 0 ||
+		msq = msgget(1234, IPC_CREAT | 0640);
+		if (mem == (void *)-1 || sem < 0 || msq < 0 ||
 		    shmget(1234, 4096, IPC_CREAT | 0640) < 0 ||
-		    semop(sem, &up, 1))
+		    semop(sem, &up, 1) || msgsnd(msq, &msg, 5, 0))
 			_exit(2);
 		mem[4096] = 'x';
 		if (!fork())

@@ -5,6 +5,7 @@
  * groups and sessions, and what they share: pipes, memory, an open file.
  */
 #define _GNU_SOURCE
+#include <mqueue.h>
 #include <pthread.h>
 #include <sched.h>
 #include <poll.h>
@@ -655,7 +656,10 @@ TEST(ipc_namespace_comes_back)
 	cr_files_fini(&f);
 }
 
-/* An IPC namespace of the tree's own with a message queue is refused. */
+/*
+ * An IPC namespace of the tree's own with a POSIX message queue, even one
+ * that no process has open, is refused.
+ */
 TEST(ipc_namespace_with_objects_refused)
 {
 	struct cr_files f;
@@ -665,14 +669,18 @@ TEST(ipc_namespace_with_objects_refused)
 	child = fork();
 	ASSERT_GE(child, 0);
 	if (!child) {
+		mqd_t q;
+
 		cr_child_init();
-		if (unshare(CLONE_NEWIPC) ||
-		    msgget(IPC_PRIVATE, IPC_CREAT | 0600) < 0)
+		if (unshare(CLONE_NEWIPC))
 			_exit(2);
+		q = mq_open("/cr-tree", O_CREAT | O_RDWR, 0600, NULL);
+		if (q == (mqd_t)-1 || mq_close(q))
+			_exit(3);
 		cr_wait_go(f.go);
 		_exit(CR_OK);
 	}
-	EXPECT_EQ(cr_refused(_metadata, &f, child, "has SysV message queues"),
+	EXPECT_EQ(cr_refused(_metadata, &f, child, "POSIX message queues"),
 		  CR_OK);
 	cr_files_fini(&f);
 }
