@@ -258,11 +258,14 @@ static int cr_write_msq(struct cr_ctx *ctx, const struct cr_sysv_msq *rec,
 	int err;
 
 	err = cr_write_rec(ctx, CR_SYSV_MSQ, rec, sizeof(*rec), NULL, 0);
-	for (n = 0; !err && n < rec->nr_msgs; n++) {
+	/* One more than noted: a message sent meanwhile would be lost. */
+	for (n = 0; !err && n <= rec->nr_msgs; n++) {
 		len = msg_get_message(ctx->ipc_ns, rec->id, n, &mtype, text,
 				      MSGMAX);
-		if (len < 0)
-			return cr_err(ctx, len == -ENOENT ? -EAGAIN : len,
+		if (n == rec->nr_msgs && len == -ENOENT)
+			break;
+		if (n == rec->nr_msgs || len < 0)
+			return cr_err(ctx, len < 0 && len != -ENOENT ? len : -EAGAIN,
 				      "SysV message queue %d changed during checkpoint",
 				      rec->id);
 		msg.mtype = mtype;
