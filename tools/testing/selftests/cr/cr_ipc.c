@@ -22,6 +22,12 @@
 #define PAGE		4096
 #define A_SIZE		(3 * PAGE + 100)
 
+/* Files a tree's root waits on, besides go. */
+struct ipc_files {
+	char done[80];		/* the test has looked from outside */
+	char step[80];		/* the root has looked: sem_root()'s thread */
+};
+
 /* What the root saw before checkpoint, to compare with after restart. */
 struct shm_seen {
 	int id;
@@ -86,7 +92,7 @@ static int zero(const char *p, size_t len)
  * Returns 201 on and up if it cannot set up, else a bit for each check
  * that fails after restart.
  */
-static int shm_root(const char *go, key_t key, const char *done)
+static int shm_root(const char *go, key_t key, const struct ipc_files *p)
 {
 	struct shm_seen a, b, c;
 	char *pa, *ra, *pb, *pc;
@@ -129,7 +135,7 @@ static int shm_root(const char *go, key_t key, const char *done)
 		_exit(0);
 	}
 	if (shm_stat(ida, &a) || shm_stat(idb, &b) || shm_stat(idc, &c))
-		return 204;
+		return 206;
 	cr_wait_go(go);
 
 	/* B was removed, C given away, before; both still are. */
@@ -158,41 +164,57 @@ static int shm_root(const char *go, key_t key, const char *done)
 	/* shmdt() takes all three VMAs of the first attachment. */
 	if (shmdt(pa) || shm_stat(ida, &a) || a.ds.shm_nattch != 1)
 		bad |= 1 << 6;
-	cr_await(done);
+	cr_await(p->done);
 	return bad;
 }
 
-TEST(sysv_shm_comes_back)
+/*
+ * Run @root, which returns a bit for each check that fails, in a child
+ * with an IPC namespace of its own; checkpoint and restart its tree in the
+ * middle, and check that the namespace's objects, under @key, are not in
+ * the test's.
+ */
+static void run_in_own_ipc(struct __test_metadata *_metadata, const char *tag,
+			   key_t key,
+			   int (*root)(const char *go, key_t key,
+				       const struct ipc_files *p))
 {
-	char done[80];
+	struct ipc_files p;
 	struct cr_files f;
 	pid_t child, restored;
-	key_t key;
 	int status;
 
 	cr_be_subreaper();
-	cr_files_init(&f, "shm");
-	snprintf(done, sizeof(done), "%s.done", f.go);
-	key = 0x43530000 + (getpid() & 0xffff);
+	cr_files_init(&f, tag);
+	snprintf(p.done, sizeof(p.done), "%s.done", f.go);
+	snprintf(p.step, sizeof(p.step), "%s.step", f.go);
 	child = fork();
 	ASSERT_GE(child, 0);
 	if (!child) {
 		cr_child_init();
 		if (unshare(CLONE_NEWIPC))
 			_exit(2);
-		_exit(shm_root(f.go, key, done));
+		_exit(root(f.go, key, &p));
 	}
 	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0)
 		TH_LOG("child: %d", WEXITSTATUS(status));
 	restored = cr_checkpoint_restart_tree(&f, child, RESTART_PIDS);
 	ASSERT_EQ(restored, child) TH_LOG("%s", cr_log(&f));
 	cr_go(f.go);
-	/* In the tree's namespace, not in ours. */
 	EXPECT_EQ(shmget(key, 0, 0), -1);
-	close(open(done, O_WRONLY | O_CREAT, 0600));
+	EXPECT_EQ(semget(key, 0, 0), -1);
+	EXPECT_EQ(msgget(key, 0), -1);
+	close(open(p.done, O_WRONLY | O_CREAT, 0600));
 	EXPECT_EQ(cr_wait_exit(restored), 0);
-	unlink(done);
+	unlink(p.done);
+	unlink(p.step);
 	cr_files_fini(&f);
+}
+
+TEST(sysv_shm_comes_back)
+{
+	run_in_own_ipc(_metadata, "shm", 0x43530000 + (getpid() & 0xffff),
+		       shm_root);
 }
 
 union semun {
@@ -202,6 +224,7 @@ union semun {
 };
 
 /* Until @cond holds, for at most five seconds. */
+/* @cond is evaluated again and again: that is the point. */
 #define WAIT_FOR(cond) ({						\
 	int __i;							\
 	for (__i = 0; __i < 500 && !(cond); __i++)			\
@@ -273,8 +296,7 @@ static int sem_undoer(const char *go, const char *step, int id)
  * Returns 201 on and up if it cannot set up, else a bit for each check
  * that fails after restart.
  */
-static int sem_root(const char *go, key_t key, const char *done,
-		    const char *step)
+static int sem_root(const char *go, key_t key, const struct ipc_files *p)
 {
 	unsigned short vals[3] = { 0, 5, 32767 }, before[3], now[3];
 	struct sembuf take5 = { 1, -5, IPC_NOWAIT }, give = { 0, 1, 0 };
@@ -294,10 +316,11 @@ static int sem_root(const char *go, key_t key, const char *done,
 	db.sem_perm.uid = 1234;
 	db.sem_perm.gid = 5678;
 	db.sem_perm.mode = 0604;
-	arg.buf = &da;
-	if (semctl(idb, 0, IPC_SET, (union semun){ .buf = &db }) ||
-	    semctl(ida, 0, IPC_STAT, arg))
+	if (semctl(idb, 0, IPC_SET, arg))
 		return 203;
+	arg.buf = &da;
+	if (semctl(ida, 0, IPC_STAT, arg))
+		return 204;
 	g = fork();
 	if (!g) {
 		struct sembuf take = { 0, -1, 0 };
@@ -307,12 +330,12 @@ static int sem_root(const char *go, key_t key, const char *done,
 	}
 	u = fork();
 	if (!u)
-		_exit(sem_undoer(go, step, ida));
+		_exit(sem_undoer(go, p->step, ida));
 	arg.array = before;
 	if (!WAIT_FOR(semctl(ida, 0, GETNCNT) == 1) ||
 	    !WAIT_FOR(semctl(ida, 1, GETVAL) == 3) ||
 	    semctl(ida, 0, GETALL, arg))
-		return 204;
+		return 205;
 	cr_wait_go(go);
 
 	arg.array = now;
@@ -321,7 +344,7 @@ static int sem_root(const char *go, key_t key, const char *done,
 		bad |= 1 << 0;
 	if (sem_same(idb, &db) || semctl(idb, 0, GETVAL) != 0)
 		bad |= 1 << 1;
-	close(open(step, O_WRONLY | O_CREAT, 0600));
+	close(open(p->step, O_WRONLY | O_CREAT, 0600));
 	/* The child waits again, and takes what is given. */
 	if (!WAIT_FOR(semctl(ida, 0, GETNCNT) == 1) || semop(ida, &give, 1) ||
 	    waitpid(g, &status, 0) != g || status ||
@@ -335,42 +358,14 @@ static int sem_root(const char *go, key_t key, const char *done,
 		bad |= 1 << 5;
 	if (semop(ida, &take5, 1) || !semop(ida, &take5, 1) || errno != EAGAIN)
 		bad |= 1 << 3;
-	cr_await(done);
+	cr_await(p->done);
 	return bad;
 }
 
 TEST(sysv_sem_comes_back)
 {
-	char done[80], step[80];
-	struct cr_files f;
-	pid_t child, restored;
-	key_t key;
-	int status;
-
-	cr_be_subreaper();
-	cr_files_init(&f, "sem");
-	snprintf(done, sizeof(done), "%s.done", f.go);
-	snprintf(step, sizeof(step), "%s.step", f.go);
-	key = 0x43550000 + (getpid() & 0xffff);
-	child = fork();
-	ASSERT_GE(child, 0);
-	if (!child) {
-		cr_child_init();
-		if (unshare(CLONE_NEWIPC))
-			_exit(2);
-		_exit(sem_root(f.go, key, done, step));
-	}
-	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0)
-		TH_LOG("child: %d", WEXITSTATUS(status));
-	restored = cr_checkpoint_restart_tree(&f, child, RESTART_PIDS);
-	ASSERT_EQ(restored, child) TH_LOG("%s", cr_log(&f));
-	cr_go(f.go);
-	EXPECT_EQ(semget(key, 0, 0), -1);
-	close(open(done, O_WRONLY | O_CREAT, 0600));
-	EXPECT_EQ(cr_wait_exit(restored), 0);
-	unlink(done);
-	unlink(step);
-	cr_files_fini(&f);
+	run_in_own_ipc(_metadata, "sem", 0x43550000 + (getpid() & 0xffff),
+		       sem_root);
 }
 
 #define MSG_BIG		8192	/* MSGMAX */
@@ -438,7 +433,7 @@ static int msg_send(int id, long type, size_t len, char c)
  * up if it cannot set up, else a bit for each check that fails after
  * restart.
  */
-static int msg_root(const char *go, key_t key, const char *done)
+static int msg_root(const char *go, key_t key, const struct ipc_files *p)
 {
 	struct msqid_ds da, db;
 	int ida, idb, status, bad = 0;
@@ -483,40 +478,14 @@ static int msg_root(const char *go, key_t key, const char *done)
 		bad |= 1 << 2;
 	if (msg_send(ida, 9, 2, 'g') || waitpid(g, &status, 0) != g || status)
 		bad |= 1 << 3;
-	cr_await(done);
+	cr_await(p->done);
 	return bad;
 }
 
 TEST(sysv_msg_comes_back)
 {
-	char done[80];
-	struct cr_files f;
-	pid_t child, restored;
-	key_t key;
-	int status;
-
-	cr_be_subreaper();
-	cr_files_init(&f, "msg");
-	snprintf(done, sizeof(done), "%s.done", f.go);
-	key = 0x43560000 + (getpid() & 0xffff);
-	child = fork();
-	ASSERT_GE(child, 0);
-	if (!child) {
-		cr_child_init();
-		if (unshare(CLONE_NEWIPC))
-			_exit(2);
-		_exit(msg_root(f.go, key, done));
-	}
-	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0)
-		TH_LOG("child: %d", WEXITSTATUS(status));
-	restored = cr_checkpoint_restart_tree(&f, child, RESTART_PIDS);
-	ASSERT_EQ(restored, child) TH_LOG("%s", cr_log(&f));
-	cr_go(f.go);
-	EXPECT_EQ(msgget(key, 0), -1);
-	close(open(done, O_WRONLY | O_CREAT, 0600));
-	EXPECT_EQ(cr_wait_exit(restored), 0);
-	unlink(done);
-	cr_files_fini(&f);
+	run_in_own_ipc(_metadata, "msg", 0x43560000 + (getpid() & 0xffff),
+		       msg_root);
 }
 
 /*
