@@ -374,13 +374,14 @@ static const char *cr_ipc_unsupported(struct ipc_namespace *ns, u32 nr_saved)
 		return "limits other than a new one's";
 	if (READ_ONCE(ns->mq_queues_count))
 		return "POSIX message queues";
-	if (IS_ENABLED(CONFIG_POSIX_MQUEUE) &&
-	    (ns->mq_queues_max != DFLT_QUEUESMAX ||
-	     ns->mq_msg_max != DFLT_MSGMAX ||
-	     ns->mq_msgsize_max != DFLT_MSGSIZEMAX ||
-	     ns->mq_msg_default != DFLT_MSG ||
-	     ns->mq_msgsize_default != DFLT_MSGSIZE))
+#ifdef CONFIG_POSIX_MQUEUE
+	if (ns->mq_queues_max != DFLT_QUEUESMAX ||
+	    ns->mq_msg_max != DFLT_MSGMAX ||
+	    ns->mq_msgsize_max != DFLT_MSGSIZEMAX ||
+	    ns->mq_msg_default != DFLT_MSG ||
+	    ns->mq_msgsize_default != DFLT_MSGSIZE)
 		return "limits other than a new one's";
+#endif
 	return NULL;
 }
 
