@@ -720,6 +720,8 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 		return cr_write_anon(ctx, t, file, objref);
 	if (S_ISSOCK(inode->i_mode))
 		return cr_write_unix(ctx, t, file, objref);
+	if (inode->i_sb->s_magic == CR_MQUEUE_MAGIC)
+		return cr_write_mq_file(ctx, t, file, objref);
 
 	buf = __getname();
 	if (!buf)
@@ -1042,6 +1044,14 @@ int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 	if (IS_ERR(path))
 		return PTR_ERR(path);
 
+	if (rec.kind == CR_FILE_MQUEUE) {
+		file = cr_open_mq_file(ctx, &rec, path);
+		err = IS_ERR(file) ? PTR_ERR(file) :
+		      cr_obj_insert(ctx, rec.objref, CR_OBJ_FILE, file);
+		if (err && !IS_ERR(file))
+			fput(file);
+		goto out;
+	}
 	err = -EINVAL;
 	if (rec.kind < CR_FILE_REG || rec.kind > CR_FILE_DELETED ||
 	    (rec.flags & ~CR_OPEN_FLAGS) || rec.mapped > 1 ||

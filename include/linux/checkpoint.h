@@ -144,6 +144,7 @@ struct cr_ctx {
 	unsigned int		nr_sem;
 	struct cr_sysv_msq	*msqs;		/* checkpoint: its messages */
 	unsigned int		nr_msq;
+	struct list_head	mq_names;	/* checkpoint: its POSIX queues */
 	bool			in_mm;		/* restart: current has its new mm */
 
 	/* Parking */
@@ -340,6 +341,55 @@ static inline int cr_restore_sem_undo(struct cr_ctx *ctx,
 				      const struct cr_hdr *hdr)
 {
 	return cr_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel");
+}
+#endif
+
+/* kernel/checkpoint/mqueue.c */
+#define CR_MQUEUE_MAGIC	0x19800202	/* ipc/mqueue.c's, not exported */
+
+#ifdef CONFIG_POSIX_MQUEUE
+int cr_snap_mq(struct cr_ctx *ctx, struct ipc_namespace *ns);
+int cr_write_mqs(struct cr_ctx *ctx);
+void cr_release_mq(struct cr_ctx *ctx);
+int cr_write_mq_file(struct cr_ctx *ctx, struct task_struct *t,
+		     struct file *file, u32 *objref);
+int cr_restore_mqs(struct cr_ctx *ctx);
+struct file *cr_open_mq_file(struct cr_ctx *ctx, const struct cr_file *rec,
+			     const char *path);
+#else
+static inline int cr_snap_mq(struct cr_ctx *ctx, struct ipc_namespace *ns)
+{
+	return 0;
+}
+
+static inline int cr_write_mqs(struct cr_ctx *ctx)
+{
+	return 0;
+}
+
+static inline void cr_release_mq(struct cr_ctx *ctx)
+{
+}
+
+static inline int cr_write_mq_file(struct cr_ctx *ctx, struct task_struct *t,
+				   struct file *file, u32 *objref)
+{
+	return -EOPNOTSUPP;	/* no such file without POSIX_MQUEUE */
+}
+
+/* An image with POSIX message queues, in a kernel without them. */
+static inline int cr_restore_mqs(struct cr_ctx *ctx)
+{
+	return ctx->ipc.nr_mq ?
+	       cr_err(ctx, -EOPNOTSUPP, "no POSIX message queues in this kernel") : 0;
+}
+
+static inline struct file *cr_open_mq_file(struct cr_ctx *ctx,
+					   const struct cr_file *rec,
+					   const char *path)
+{
+	cr_err(ctx, -EOPNOTSUPP, "no POSIX message queues in this kernel");
+	return ERR_PTR(-EOPNOTSUPP);
 }
 #endif
 

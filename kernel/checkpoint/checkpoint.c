@@ -372,8 +372,6 @@ static const char *cr_ipc_unsupported(struct ipc_namespace *ns, u32 nr_saved)
 	     ns->shm_ctlall != SHMALL || ns->shm_ctlmni != SHMMNI ||
 	     ns->shm_rmid_forced))
 		return "limits other than a new one's";
-	if (READ_ONCE(ns->mq_queues_count))
-		return "POSIX message queues";
 #ifdef CONFIG_POSIX_MQUEUE
 	if (ns->mq_queues_max != DFLT_QUEUESMAX ||
 	    ns->mq_msg_max != DFLT_MSGMAX ||
@@ -387,7 +385,7 @@ static const char *cr_ipc_unsupported(struct ipc_namespace *ns, u32 nr_saved)
 
 /*
  * The tree's IPC namespace, the checkpointer's or its own: restart makes a
- * new one, with the SysV objects of the old.
+ * new one, with the SysV objects and POSIX message queues of the old.
  */
 static int cr_write_ipc(struct cr_ctx *ctx)
 {
@@ -404,6 +402,10 @@ static int cr_write_ipc(struct cr_ctx *ctx)
 		err = cr_snap_sysv(ctx, ns, &rec);
 		if (err)
 			return err;
+		err = cr_snap_mq(ctx, ns);
+		if (err < 0)
+			return err;
+		rec.nr_mq = err;
 		why = cr_ipc_unsupported(ns, rec.nr_shm + rec.nr_sem +
 					 rec.nr_msq);
 		if (why)
@@ -412,7 +414,7 @@ static int cr_write_ipc(struct cr_ctx *ctx)
 				      why);
 	}
 	return cr_write_rec(ctx, CR_IPC, &rec, sizeof(rec), NULL, 0) ?:
-	       cr_write_sysv(ctx);
+	       cr_write_sysv(ctx) ?: cr_write_mqs(ctx);
 }
 
 static int cr_write_tree(struct cr_ctx *ctx)

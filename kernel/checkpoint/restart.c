@@ -123,8 +123,9 @@ static int cr_read_ipc(struct cr_ctx *ctx)
 
 	if (!err && (ctx->ipc.own > 1 || ctx->ipc.nr_shm > SHMMNI ||
 		     ctx->ipc.nr_sem > SEMMNI || ctx->ipc.nr_msq > MSGMNI ||
+		     ctx->ipc.pad ||
 		     (!ctx->ipc.own && (ctx->ipc.nr_shm || ctx->ipc.nr_sem ||
-					ctx->ipc.nr_msq))))
+					ctx->ipc.nr_msq || ctx->ipc.nr_mq))))
 		err = cr_err(ctx, -EINVAL, "bad IPC namespace record");
 	return err;
 }
@@ -153,7 +154,7 @@ static int cr_restore_uts(struct cr_ctx *ctx)
 
 /*
  * The root makes the tree's own IPC namespace, as unshare(CLONE_NEWIPC),
- * and its SysV objects.
+ * and its SysV objects and POSIX message queues.
  */
 static int cr_restore_ipc(struct cr_ctx *ctx)
 {
@@ -161,7 +162,7 @@ static int cr_restore_ipc(struct cr_ctx *ctx)
 
 	if (err)
 		return cr_err(ctx, err, "cannot make the tree's IPC namespace");
-	return cr_restore_sysv(ctx);
+	return cr_restore_sysv(ctx) ?: cr_restore_mqs(ctx);
 }
 
 /* The image's ids, as kuids and kgids of the restarter's namespace. */

@@ -60,6 +60,7 @@ static struct cr_ctx *cr_ctx_alloc(int fd, int logfd, unsigned long flags,
 	init_waitqueue_head(&ctx->spawn_wq);
 	INIT_LIST_HEAD(&ctx->pipes);
 	INIT_LIST_HEAD(&ctx->shmems);
+	INIT_LIST_HEAD(&ctx->mq_names);
 	INIT_LIST_HEAD(&ctx->unix_ahead);
 	INIT_LIST_HEAD(&ctx->unix_creds);
 	INIT_LIST_HEAD(&ctx->unix_connects);
@@ -102,6 +103,7 @@ static void cr_ctx_free(struct kref *ref)
 	cr_release_pipes(ctx);
 	cr_release_shmem(ctx);
 	cr_release_sysv(ctx);
+	cr_release_mq(ctx);
 	cr_release_unix(ctx);
 	cr_task_ctx_free_all(ctx);
 	if (ctx->file)

@@ -53,6 +53,8 @@ enum cr_type {
 	CR_SYSV_SEM,		/* struct cr_sysv_sem, __u16 values[nsems] */
 	CR_SYSV_MSQ,		/* struct cr_sysv_msq, then its CR_SYSV_MSG */
 	CR_SYSV_MSG,		/* struct cr_sysv_msg, text */
+	CR_POSIX_MQ,		/* struct cr_posix_mq, name, then CR_POSIX_MSG */
+	CR_POSIX_MSG,		/* struct cr_posix_msg, text */
 	CR_TASK,		/* struct cr_task */
 	CR_FILE,		/* struct cr_file, path */
 	CR_PIPE,		/* struct cr_pipe, path, bytes in flight */
@@ -166,15 +168,17 @@ struct cr_uts {
 
 /*
  * The tree's IPC namespace: the checkpointer's, or its own, which must
- * hold no POSIX message queue and have the limits of a new one. restart()
- * makes it for the root to share with the others. Its SysV shared memory
- * segments, semaphore arrays and message queues follow.
+ * have the limits of a new one. restart() makes it for the root to share
+ * with the others. Its SysV shared memory segments, semaphore arrays and
+ * message queues follow, then its POSIX message queues.
  */
 struct cr_ipc {
 	__u32	own;
 	__u32	nr_shm;		/* CR_SYSV_SHM records after this one */
 	__u32	nr_sem;		/* CR_SYSV_SEM records after those */
 	__u32	nr_msq;		/* CR_SYSV_MSQ records after those */
+	__u32	nr_mq;		/* CR_POSIX_MQ records after those */
+	__u32	pad;
 };
 
 /* cr_sysv_shm.flags */
@@ -230,6 +234,29 @@ struct cr_sysv_msg {
 	__s64	mtype;
 	__u32	len;
 	__u32	pad;
+};
+
+/*
+ * A POSIX message queue of the tree's own IPC namespace, as mq_getattr()
+ * and fstat() tell it; its name without the slash, with its NUL, follows,
+ * then its messages in the order mq_receive() takes them, a CR_POSIX_MSG
+ * record each.
+ */
+struct cr_posix_mq {
+	__u32	mode;		/* permission bits */
+	__u32	uid;		/* owner, in the checkpointer's user ns */
+	__u32	gid;
+	__u32	name_len;	/* bytes of name after this struct, with NUL */
+	__s64	maxmsg;		/* mq_maxmsg */
+	__s64	msgsize;	/* mq_msgsize */
+	__u32	nr_msgs;	/* CR_POSIX_MSG records after this one */
+	__u32	pad;
+};
+
+/* A message on a POSIX queue: its priority, then len bytes of text. */
+struct cr_posix_msg {
+	__u32	prio;
+	__u32	len;
 };
 
 /*
@@ -294,6 +321,7 @@ enum cr_file_kind {
 	CR_FILE_DIR,		/* a directory, reopened by path */
 	CR_FILE_DELETED,	/* a regular file deleted while open */
 	CR_FILE_SHMEM,		/* a memfd or shared anonymous memory; no path */
+	CR_FILE_MQUEUE,		/* a POSIX message queue; path: its name */
 };
 
 #define CR_DATA_MAX		(64U << 10)	/* most bytes in a CR_DATA */

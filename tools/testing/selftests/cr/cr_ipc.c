@@ -6,9 +6,11 @@
  * mprotect() and read-only; semaphore arrays with their values, a process
  * waiting in semop(), and SEM_UNDO adjustments of a process and its
  * thread; message queues with their messages and sizes, and a process
- * waiting in msgrcv().
+ * waiting in msgrcv(). POSIX message queues, open or not, with their
+ * attributes and messages, and a process waiting in mq_receive().
  */
 #define _GNU_SOURCE
+#include <mqueue.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/ipc.h>
@@ -16,6 +18,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include "../kselftest_harness.h"
 #include "cr_util.h"
 
@@ -486,6 +489,113 @@ TEST(sysv_msg_comes_back)
 {
 	run_in_own_ipc(_metadata, "msg", 0x43560000 + (getpid() & 0xffff),
 		       msg_root);
+}
+
+/* The next message on @q has priority @prio and text @text, @len bytes. */
+static int mq_is(mqd_t q, unsigned int prio, const char *text, size_t len)
+{
+	static char buf[128];
+	unsigned int p;
+	ssize_t n = mq_receive(q, buf, sizeof(buf), &p);
+
+	return n == (ssize_t)len && p == prio && !memcmp(buf, text, len);
+}
+
+/*
+ * The root, in its own IPC namespace: /cr-a, 5 messages of up to 100
+ * bytes, open read-write and read-only without blocking, with messages of
+ * three priorities, an empty one and a full-size one; /cr-b, mode 0600,
+ * with a message and no process that has it open; and a child waiting in
+ * mq_receive() on the empty /cr-c.
+ */
+static int mq_root(const char *go, key_t key, const struct ipc_files *p)
+{
+	struct mq_attr attr = { .mq_maxmsg = 5, .mq_msgsize = 100 }, now;
+	char big[100];
+	struct stat st;
+	mqd_t qa, qr, qb, qc;
+	int status, bad = 0;
+	pid_t g;
+
+	fill(big, sizeof(big), 'q');
+	qa = mq_open("/cr-a", O_CREAT | O_EXCL | O_RDWR, 0640, &attr);
+	qb = mq_open("/cr-b", O_CREAT | O_EXCL | O_WRONLY, 0600, &attr);
+	qc = mq_open("/cr-c", O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+	if (qa < 0 || qb < 0 || qc < 0)
+		return 201;
+	if (mq_send(qa, "one", 3, 1) || mq_send(qa, "five", 4, 5) ||
+	    mq_send(qa, "uno", 3, 1) || mq_send(qa, "", 0, 0) ||
+	    mq_send(qa, big, sizeof(big), 5) || mq_send(qb, "b", 1, 7) ||
+	    mq_close(qb))
+		return 202;
+	qr = mq_open("/cr-a", O_RDONLY | O_NONBLOCK);
+	if (qr < 0)
+		return 203;
+	g = fork();
+	if (!g) {
+		char buf[100];
+
+		/* No EINTR: the wait goes on after checkpoint and restart. */
+		_exit(mq_receive(qc, buf, sizeof(buf), NULL) == 1 ? 0 : 1);
+	}
+	if (!WAIT_FOR(proc_state(g) == 'S'))
+		return 204;
+	cr_wait_go(go);
+
+	if (mq_getattr(qa, &now) || now.mq_maxmsg != 5 ||
+	    now.mq_msgsize != 100 || now.mq_curmsgs != 5 || now.mq_flags ||
+	    mq_getattr(qr, &now) || now.mq_flags != O_NONBLOCK)
+		bad |= 1 << 0;
+	if (!mq_is(qr, 5, "five", 4) || !mq_is(qr, 5, big, sizeof(big)) ||
+	    !mq_is(qr, 1, "one", 3) || !mq_is(qr, 1, "uno", 3) ||
+	    !mq_is(qr, 0, "", 0) || mq_receive(qr, big, 100, NULL) != -1 ||
+	    errno != EAGAIN)
+		bad |= 1 << 1;
+	qb = mq_open("/cr-b", O_RDONLY | O_NONBLOCK);
+	if (qb < 0 || fstat(qb, &st) || (st.st_mode & 0777) != 0600 ||
+	    !mq_is(qb, 7, "b", 1))
+		bad |= 1 << 2;
+	if (mq_send(qc, "c", 1, 0) || waitpid(g, &status, 0) != g || status)
+		bad |= 1 << 3;
+	cr_await(p->done);
+	return bad;
+}
+
+TEST(posix_mq_comes_back)
+{
+	run_in_own_ipc(_metadata, "mq", 0x43570000 + (getpid() & 0xffff),
+		       mq_root);
+}
+
+/* A queue that a process asked to be notified by is refused. */
+TEST(posix_mq_notify_refused)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "mq-notify");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct sigevent ev = {
+			.sigev_notify = SIGEV_SIGNAL,
+			.sigev_signo = SIGUSR1,
+		};
+		mqd_t q;
+
+		cr_child_init();
+		if (unshare(CLONE_NEWIPC))
+			_exit(2);
+		q = mq_open("/cr-n", O_CREAT | O_RDWR, 0600, NULL);
+		if (q < 0 || mq_notify(q, &ev))
+			_exit(3);
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	EXPECT_EQ(cr_refused(_metadata, &f, child,
+			     "has an mq_notify() registration"),
+		  CR_OK);
+	cr_files_fini(&f);
 }
 
 /*

@@ -7,6 +7,7 @@
  * the target running.
  */
 #include <grp.h>
+#include <mqueue.h>
 #include <pthread.h>
 #include <time.h>
 #include <sys/epoll.h>
@@ -328,11 +329,12 @@ static void *pauser(void *arg)
 /*
  * A tree in an IPC namespace of its own, with a SysV shared memory segment
  * that all of it attaches, one that none does and a semaphore array it
- * has SEM_UNDO adjustments to, and a message queue with a message: a
- * waiter with a second thread, a zombie child, and a child that leads its
- * own group and waits on a pipe from its parent, with a datagram socket
- * connected to its parent's, bound to an abstract name, which has a
- * datagram from it queued.
+ * has SEM_UNDO adjustments to, a message queue with a message, and a
+ * POSIX message queue it has open with a message: a waiter with a second
+ * thread, a zombie child, and a child that leads its own group and waits
+ * on a pipe from its parent, with a datagram socket connected to its
+ * parent's, bound to an abstract name, which has a datagram from it
+ * queued.
  */
 static pid_t tree_waiter(struct cr_files *f)
 {
@@ -347,6 +349,7 @@ static pid_t tree_waiter(struct cr_files *f)
 		struct sembuf up = { 1, 3, SEM_UNDO };
 		struct { long mtype; char text[8]; } msg = { 7, "queued" };
 		int srv, shm, sem, msq;
+		mqd_t mq;
 		char *mem;
 
 		cr_child_init();
@@ -364,6 +367,9 @@ static pid_t tree_waiter(struct cr_files *f)
 		if (mem == (void *)-1 || sem < 0 || msq < 0 ||
 		    shmget(1234, 4096, IPC_CREAT | 0640) < 0 ||
 		    semop(sem, &up, 1) || msgsnd(msq, &msg, 5, 0))
+			_exit(2);
+		mq = mq_open("/cr-tree", O_CREAT | O_RDWR, 0600, NULL);
+		if (mq < 0 || mq_send(mq, "posix", 5, 3))
 			_exit(2);
 		mem[4096] = 'x';
 		if (!fork())

@@ -5,7 +5,6 @@
  * groups and sessions, and what they share: pipes, memory, an open file.
  */
 #define _GNU_SOURCE
-#include <mqueue.h>
 #include <pthread.h>
 #include <sched.h>
 #include <poll.h>
@@ -656,31 +655,29 @@ TEST(ipc_namespace_comes_back)
 	cr_files_fini(&f);
 }
 
-/*
- * An IPC namespace of the tree's own with a POSIX message queue, even one
- * that no process has open, is refused.
- */
-TEST(ipc_namespace_with_objects_refused)
+/* An IPC namespace of the tree's own with limits of its own is refused. */
+TEST(ipc_namespace_with_its_own_limits_refused)
 {
 	struct cr_files f;
 	pid_t child;
 
-	cr_files_init(&f, "ipc-obj");
+	cr_files_init(&f, "ipc-lim");
 	child = fork();
 	ASSERT_GE(child, 0);
 	if (!child) {
-		mqd_t q;
+		FILE *lim;
 
 		cr_child_init();
 		if (unshare(CLONE_NEWIPC))
 			_exit(2);
-		q = mq_open("/cr-tree", O_CREAT | O_RDWR, 0600, NULL);
-		if (q == (mqd_t)-1 || mq_close(q))
+		lim = fopen("/proc/sys/fs/mqueue/queues_max", "w");
+		if (!lim || fprintf(lim, "100\n") < 0 || fclose(lim))
 			_exit(3);
 		cr_wait_go(f.go);
 		_exit(CR_OK);
 	}
-	EXPECT_EQ(cr_refused(_metadata, &f, child, "POSIX message queues"),
+	EXPECT_EQ(cr_refused(_metadata, &f, child,
+			     "limits other than a new one's"),
 		  CR_OK);
 	cr_files_fini(&f);
 }
