@@ -14,7 +14,9 @@
  * such file is written once, as an object with the pages that hold data,
  * and made anew at restart for every mapping and open file of it. All of
  * its mappings must be in the image, or the restored tasks would stop
- * sharing it with the others.
+ * sharing it with the others. A VMA of SysV shared memory maps the file
+ * shmat() made, an object of kernel/checkpoint/ipc.c written after the
+ * CR_MM.
  *
  * restart() gives the new task a fresh mm, as execve() does, maps each VMA
  * at its address with vm_mmap(MAP_FIXED_NOREPLACE) - so the image cannot

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Checkpoint/restart of SysV shared memory and semaphores, in an IPC
- * namespace of the tree's own.
+ * Checkpoint/restart of SysV IPC - shared memory, semaphores and message
+ * queues - in an IPC namespace of the tree's own.
  *
- * checkpoint() writes every segment and semaphore array of that namespace
- * after its CR_IPC record: what shmctl() or semctl(IPC_STAT) tells of it,
- * and a segment's pages or an array's values. restart() has the root, once
- * it has made the namespace, make each again with shmget() or semget()
- * under its old id, fill a segment, raise an array's semaphores with
- * semop(), and give each its owner and mode with IPC_SET - all with the
- * restarter's rights, as the restarter could have done itself. A segment
- * removed while attached is removed again once every task has its memory
- * back.
+ * checkpoint() writes every segment, semaphore array and message queue of
+ * that namespace after its CR_IPC record: what IPC_STAT tells of it, and a
+ * segment's pages, an array's values or a queue's messages. restart() has
+ * the root, once it has made the namespace, make each again with shmget(),
+ * semget() or msgget() under its old id, fill it - as its owner, with the
+ * restarter's rights, as the restarter could have done itself - and give
+ * it its owner and mode with IPC_SET last. A segment removed while
+ * attached is removed again once every task has its memory back.
+ *
+ * A process's SEM_UNDO adjustments follow its leader's CR_TASK, and are
+ * given back to the leader as semop() would have built them; its threads
+ * share them, as pthreads do.
  *
  * An attachment is the file shmat() made, which all of its VMAs map - in
  * one mm or, after fork(), in several. It is written once, after the first
