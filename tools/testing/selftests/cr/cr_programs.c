@@ -57,6 +57,11 @@ static long now_us(void)
 	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
 }
 
+/* Tests that run a workload through several restarts. */
+FIXTURE(slow) {};
+FIXTURE_SETUP(slow) {}
+FIXTURE_TEARDOWN(slow) {}
+
 /*
  * The output of @argv uninterrupted, and after being checkpointed, killed
  * and restarted @n times with restart @flags, at random moments within
@@ -103,14 +108,14 @@ static void compare(struct __test_metadata *_metadata, char *const argv[],
 	cr_files_fini(&f);
 }
 
-TEST(busybox_awk)
+TEST_F_TIMEOUT(slow, busybox_awk, CR_SLOW_TIMEOUT)
 {
 	char *const argv[] = { "awk", (char *)awk_prog, NULL };
 
 	compare(_metadata, argv, 3, 0);
 }
 
-TEST(busybox_sh)
+TEST_F_TIMEOUT(slow, busybox_sh, CR_SLOW_TIMEOUT)
 {
 	char *const argv[] = { "sh", "-c", (char *)sh_prog, NULL };
 
@@ -118,7 +123,7 @@ TEST(busybox_sh)
 }
 
 /* Four processes, two pipes, a shell that waits for its children's pids. */
-TEST(busybox_pipeline)
+TEST_F_TIMEOUT(slow, busybox_pipeline, CR_SLOW_TIMEOUT)
 {
 	char *const argv[] = { "sh", "-c", (char *)pipe_prog, NULL };
 

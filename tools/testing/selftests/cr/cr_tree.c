@@ -892,11 +892,16 @@ static int work_queue(const char *out)
 	return fclose(f) ? 1 : 0;
 }
 
+/* Tests that run a workload through several restarts. */
+FIXTURE(slow) {};
+FIXTURE_SETUP(slow) {}
+FIXTURE_TEARDOWN(slow) {}
+
 /*
  * The work queue, uninterrupted, and checkpointed and restarted three
  * times at random moments, with its tids: the same output.
  */
-TEST(work_queue_gives_the_same_result)
+TEST_F_TIMEOUT(slow, work_queue_gives_the_same_result, CR_SLOW_TIMEOUT)
 {
 	char got[256];
 

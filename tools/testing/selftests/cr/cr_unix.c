@@ -887,11 +887,16 @@ static int listening_server(const char *out)
 	return serve(out, path);
 }
 
+/* Tests that run a workload through several restarts. */
+FIXTURE(slow) {};
+FIXTURE_SETUP(slow) {}
+FIXTURE_TEARDOWN(slow) {}
+
 /*
  * The forking server, uninterrupted, and checkpointed and restarted three
  * times at random moments: the same answers.
  */
-TEST(forking_server_gives_the_same_result)
+TEST_F_TIMEOUT(slow, forking_server_gives_the_same_result, CR_SLOW_TIMEOUT)
 {
 	char got[256];
 
@@ -904,7 +909,7 @@ TEST(forking_server_gives_the_same_result)
  * The same, its workers connected to its listening socket, checkpointed
  * while they connect and wait to be accepted, or later.
  */
-TEST(listening_server_gives_the_same_result)
+TEST_F_TIMEOUT(slow, listening_server_gives_the_same_result, CR_SLOW_TIMEOUT)
 {
 	char got[256];
 

@@ -332,10 +332,68 @@ static inline void cr_slurp(const char *path, char *buf, size_t len)
 
 #ifdef __KSELFTEST_HARNESS_H
 /*
+ * The harness gives a test 30 s. On a debug kernel (KASAN, lockdep,
+ * kmemleak) under TCG, on a machine busy with other work, one checkpoint
+ * and restart of a small tree takes seconds: each test here has
+ * TEST_TIMEOUT_DEFAULT, and one that runs a workload through several
+ * restarts is a TEST_F_TIMEOUT(slow, ...) of CR_SLOW_TIMEOUT.
+ */
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT	120
+#define CR_SLOW_TIMEOUT		300
+
+/*
+ * What every process but init is doing, for the log of a test that waited
+ * too long: a hang shows where it sleeps.
+ */
+static inline void cr_log_tasks(struct __test_metadata *_metadata)
+{
+	char path[64], stat[256], wchan[64];
+	pid_t pid;
+
+	for (pid = 2; pid < 32768; pid++) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		if (access(path, F_OK))
+			continue;
+		cr_slurp(path, stat, sizeof(stat));
+		snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+		cr_slurp(path, wchan, sizeof(wchan));
+		/* Kernel threads are children of kthreadd, pid 2. */
+		if (pid != 2 && !strstr(stat, ") S 2 ") && !strstr(stat, ") I 2 "))
+			TH_LOG("%.*s wchan %s", (int)strcspn(stat, "\n"), stat,
+			       wchan);
+	}
+}
+
+/*
+ * Wait for @pid for at most @ms: its exit status, or -1 and a log of
+ * where every task sleeps.
+ */
+static inline int cr_wait_exit_ms(struct __test_metadata *_metadata,
+				  pid_t pid, long ms)
+{
+	long end = cr_now_ms() + ms;
+	int status;
+
+	while (cr_now_ms() < end) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		if (w < 0)
+			return -1;
+		usleep(20000);
+	}
+	TH_LOG("pid %d still runs after %ld ms:", pid, ms);
+	cr_log_tasks(_metadata);
+	return -1;
+}
+
+/*
  * Run @fn(out) in a child, uninterrupted; then again, checkpointed and
  * restarted with its pids three times at random moments in the first
  * three quarters of the first run's time. Its output, in @got, must be
- * the same.
+ * the same. The time of each step is logged, with the seed.
  */
 static inline void cr_compare_restarted(struct __test_metadata *_metadata,
 					const char *tag,
@@ -344,8 +402,8 @@ static inline void cr_compare_restarted(struct __test_metadata *_metadata,
 {
 	unsigned int seed = cr_now_ms();
 	char out[64], expect[256];
+	long t0, t1, step, plain;
 	struct cr_files f;
-	long t0, step;
 	pid_t pid;
 	int i;
 
@@ -359,11 +417,14 @@ static inline void cr_compare_restarted(struct __test_metadata *_metadata,
 		_exit(fn(out));
 	}
 	ASSERT_EQ(cr_wait_exit(pid), 0);
-	step = (cr_now_ms() - t0) / 8;
+	plain = cr_now_ms() - t0;
+	step = plain / 8;
 	cr_slurp(out, expect, sizeof(expect));
 	unlink(out);
+	TH_LOG("seed %u; uninterrupted: %ld ms", seed, plain);
 
 	srand(seed);
+	t0 = cr_now_ms();
 	pid = fork();
 	if (!pid) {
 		cr_child_init();
@@ -371,11 +432,17 @@ static inline void cr_compare_restarted(struct __test_metadata *_metadata,
 	}
 	for (i = 0; i < 3; i++) {
 		usleep((step / 2 + (step ? rand() % step : 0)) * 1000);
+		t1 = cr_now_ms();
 		pid = cr_checkpoint_restart_tree(&f, pid, RESTART_PIDS);
 		ASSERT_GT(pid, 0) TH_LOG("c/r %d (seed %u): %s", i, seed,
 					 cr_log(&f));
+		TH_LOG("c/r %d at %ld ms took %ld ms", i, t1 - t0,
+		       cr_now_ms() - t1);
 	}
-	ASSERT_EQ(cr_wait_exit(pid), 0);
+	/* Far more than it needs, and well within CR_SLOW_TIMEOUT. */
+	ASSERT_EQ(cr_wait_exit_ms(_metadata, pid, CR_SLOW_TIMEOUT * 1000 / 2),
+		  0);
+	TH_LOG("restarted run: %ld ms", cr_now_ms() - t0);
 	cr_slurp(out, got, len);
 	EXPECT_STREQ(expect, got);
 	unlink(out);
