@@ -152,6 +152,7 @@ struct cr_ctx {
 	struct completion	all_parked;
 	wait_queue_head_t	park_wq;
 	bool			released;
+	bool			killed;		/* a parked task was killed */
 
 	/* restart: what the image's CPU could do */
 	u32			xstate_size;

@@ -15,8 +15,12 @@
  * user space, while the restarter installs its registers; so it finishes
  * its return to user space as the checkpointed task would have.
  *
- * The sleep is TASK_KILLABLE: SIGKILL still kills a parked task. Whoever
- * parked it must check for that once it has read or written the task.
+ * SIGKILL wakes a parked task, but does not let it go: the checkpointer or
+ * restarter reads and writes its mm, files, fs, registers and the rest
+ * while it sleeps, and exit would take them away under it. So a killed
+ * task stays parked, as the threads of a dumping process wait for the core
+ * dump to be written, and sets ctx->killed for whoever parked it to give up
+ * at its next step and release it; it then dies on its way to user space.
  */
 #include <linux/checkpoint.h>
 #include <linux/sched/signal.h>
@@ -30,14 +34,20 @@ static void cr_park_work(struct callback_head *work)
 	DEFINE_WAIT(wait);
 
 	for (;;) {
-		prepare_to_wait(&ctx->park_wq, &wait, TASK_KILLABLE);
+		bool killed = fatal_signal_pending(current);
+
+		/* Killed, it would not sleep TASK_KILLABLE: not a hang either. */
+		prepare_to_wait(&ctx->park_wq, &wait,
+				killed ? TASK_IDLE : TASK_KILLABLE);
 		if (!park->parked) {
 			park->parked = true;
 			if (atomic_dec_and_test(&ctx->nr_unparked))
 				complete(&ctx->all_parked);
 		}
-		if (READ_ONCE(ctx->released) || fatal_signal_pending(current) ||
-		    (current->flags & PF_EXITING))
+		if (killed && !READ_ONCE(ctx->killed))
+			WRITE_ONCE(ctx->killed, true);
+		/* Run from exit_task_work(): there is nothing left to read. */
+		if (READ_ONCE(ctx->released) || (current->flags & PF_EXITING))
 			break;
 		schedule();
 	}

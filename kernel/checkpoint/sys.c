@@ -182,6 +182,11 @@ int cr_flush(struct cr_ctx *ctx)
 
 int cr_write(struct cr_ctx *ctx, const void *buf, size_t len)
 {
+	/* A parked task was killed: it waits for us to let it die. */
+	if (unlikely(READ_ONCE(ctx->killed)))
+		return cr_err(ctx, -ESRCH, "a task of the tree was killed");
+	if (fatal_signal_pending(current))
+		return -EINTR;
 	ctx->csum = crc32_le(ctx->csum, buf, len);
 	ctx->nbytes += len;
 

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Any task may be killed at any moment: the target while its image is
+ * written, the checkpointer, the restarter. Each must end in a clean
+ * error, with the target running as before if it was not the one killed,
+ * and nothing left behind by a restart. The image goes through a pipe
+ * that the test reads, so that it knows how far the writing has come.
+ */
+#include <pthread.h>
+#include "../kselftest_harness.h"
+#include "cr_util.h"
+
+#define BIG	(64 << 20)	/* the target's memory: a long image */
+#define SOME	(1 << 20)	/* what the test reads before it kills */
+
+static unsigned long sum(const unsigned char *p, size_t len)
+{
+	unsigned long s = 0;
+	size_t i;
+
+	for (i = 0; i < len; i += 4096)
+		s = s * 31 + p[i];
+	return s;
+}
+
+static void *spin(void *arg)
+{
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/*
+ * A target with BIG bytes of memory and a second thread; once it is let
+ * go, it checks that its memory is as it left it.
+ */
+static pid_t big_target(struct cr_files *f)
+{
+	pid_t child = fork();
+
+	if (!child) {
+		unsigned char *mem;
+		unsigned long before;
+		pthread_t t;
+		size_t i;
+
+		cr_child_init();
+		mem = mmap(NULL, BIG, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (mem == MAP_FAILED || pthread_create(&t, NULL, spin, NULL))
+			_exit(2);
+		for (i = 0; i < BIG; i += 4096)
+			mem[i] = i / 4096 * 7 + 1;
+		before = sum(mem, BIG);
+		cr_wait_go(f->go);
+		_exit(sum(mem, BIG) == before ? CR_OK : CR_BAD);
+	}
+	cr_wait_ready(f->go);
+	return child;
+}
+
+/* A process that checkpoints @target into @fd and exits with the errno. */
+static pid_t checkpointer(struct cr_files *f, pid_t target, int fd,
+			  unsigned long flags)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		if (sys_checkpoint(target, fd, flags, f->logfd))
+			_exit(errno);
+		_exit(0);
+	}
+	return pid;
+}
+
+/* Read @len bytes of the pipe, or all that comes before EOF. */
+static size_t drain(int fd, size_t len)
+{
+	static char buf[65536];
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = read(fd, buf, len - done < sizeof(buf) ? len - done :
+							      sizeof(buf));
+		if (n <= 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+FIXTURE(kill) {
+	struct cr_files f;
+	int pipe[2];
+};
+
+FIXTURE_SETUP(kill)
+{
+	signal(SIGPIPE, SIG_IGN);
+	cr_be_subreaper();
+	cr_files_init(&self->f, "kill");
+	ASSERT_EQ(pipe(self->pipe), 0);
+}
+
+FIXTURE_TEARDOWN(kill)
+{
+	close(self->pipe[0]);
+	close(self->pipe[1]);
+	cr_files_fini(&self->f);
+}
+
+/*
+ * The target killed while its memory is written: checkpoint() gives
+ * ESRCH, and the target dies. Its cwd, fd table and the rest, which it
+ * would drop as it exits, are read after its memory: it must not exit
+ * before checkpoint() has let it go.
+ */
+TEST_F(kill, target_killed_while_its_image_is_written)
+{
+	pid_t target, cp;
+	int status;
+
+	target = big_target(&self->f);
+	cp = checkpointer(&self->f, target, self->pipe[1], 0);
+	close(self->pipe[1]);
+	self->pipe[1] = -1;
+	ASSERT_EQ(drain(self->pipe[0], SOME), SOME);
+	ASSERT_EQ(kill(target, SIGKILL), 0);
+	drain(self->pipe[0], ~0UL);
+	EXPECT_EQ(cr_wait_exit(cp), ESRCH) TH_LOG("%s", cr_log(&self->f));
+	ASSERT_EQ(waitpid(target, &status, 0), target);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	EXPECT_NE(strstr(cr_log(&self->f), "killed"), NULL);
+}
+
+/* The checkpointer killed: the target goes on with its memory whole. */
+TEST_F(kill, checkpointer_killed_while_it_writes)
+{
+	pid_t target, cp;
+	int status;
+
+	target = big_target(&self->f);
+	cp = checkpointer(&self->f, target, self->pipe[1], CHECKPOINT_KILL);
+	ASSERT_EQ(drain(self->pipe[0], SOME), SOME);
+	ASSERT_EQ(kill(cp, SIGKILL), 0);
+	ASSERT_EQ(waitpid(cp, &status, 0), cp);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	cr_go(self->f.go);
+	EXPECT_EQ(cr_wait_exit(target), CR_OK);
+}
+
+/*
+ * The restarter killed while it reads the image: every task it made so
+ * far dies, and none is left, running or zombie.
+ */
+TEST_F(kill, restarter_killed_while_it_reads)
+{
+	pid_t target, restarter;
+	long end;
+	char *image;
+	off_t size;
+
+	target = big_target(&self->f);
+	ASSERT_EQ(cr_checkpoint_kill(&self->f, target), 0)
+		TH_LOG("%s", cr_log(&self->f));
+	size = lseek(self->f.img, 0, SEEK_END);
+	ASSERT_GT(size, BIG / 2);
+	image = malloc(size / 2);
+	ASSERT_EQ(pread(self->f.img, image, size / 2, 0), size / 2);
+
+	restarter = fork();
+	if (!restarter) {
+		close(self->pipe[1]);
+		_exit(sys_restart(0, self->pipe[0], 0, self->f.logfd) < 0 ?
+		      errno : 0);
+	}
+	/* Half the image: the root and its thread exist, reading memory. */
+	ASSERT_EQ(write(self->pipe[1], image, size / 2), size / 2);
+	ASSERT_EQ(kill(restarter, SIGKILL), 0);
+	ASSERT_EQ(cr_wait_exit(restarter), -1);
+	free(image);
+	/* What it made comes back to us, a subreaper, and dies. */
+	end = cr_now_ms() + 60000;
+	while (!cr_no_children() && cr_now_ms() < end)
+		usleep(20000);
+	EXPECT_TRUE(cr_no_children());
+}
+
+TEST_HARNESS_MAIN
