@@ -230,24 +230,41 @@ static bool cr_same_ids(const struct cred *a, const struct cred *b)
 
 /*
  * restart never gives the tasks more privilege than the restarter has:
- * other ids need CAP_SETUID and CAP_SETGID, as setresuid() and setgroups()
- * do; capabilities are at most the restarter's, as capset() allows; other
- * securebits need CAP_SETPCAP, as PR_SET_SECUREBITS does.
+ * each field of the image's credentials must be one the restarter could
+ * set by the syscall that sets it.
  */
 static bool cr_may_set_creds(const struct cred *cur, const struct cred *new)
 {
 	struct user_namespace *ns = cur->user_ns;
+	bool setpcap = ns_capable(ns, CAP_SETPCAP);
+	unsigned int locked = (cur->securebits & SECURE_ALL_LOCKS) >> 1;
 
+	/* setresuid(), setresgid(), setfsuid(), setfsgid(), setgroups() */
 	if (!cr_same_ids(cur, new) &&
 	    (!ns_capable(ns, CAP_SETUID) || !ns_capable(ns, CAP_SETGID)))
 		return false;
+	/* capset() */
 	if (!cap_issubset(new->cap_permitted, cur->cap_permitted) ||
 	    !cap_issubset(new->cap_inheritable,
-			  cap_combine(cur->cap_inheritable, cur->cap_permitted)) ||
-	    !cap_issubset(new->cap_bset, cur->cap_bset))
+			  cap_combine(cur->cap_inheritable, cur->cap_bset)) ||
+	    (!setpcap &&
+	     !cap_issubset(new->cap_inheritable,
+			   cap_combine(cur->cap_inheritable, cur->cap_permitted))))
 		return false;
-	return new->securebits == cur->securebits ||
-	       ns_capable(ns, CAP_SETPCAP);
+	/* PR_CAPBSET_DROP: dropping bits under a setuid program is an attack */
+	if (!cap_issubset(new->cap_bset, cur->cap_bset) ||
+	    (!cap_isidentical(new->cap_bset, cur->cap_bset) && !setpcap))
+		return false;
+	/* PR_CAP_AMBIENT_RAISE */
+	if (!cap_issubset(new->cap_ambient, cur->cap_ambient) &&
+	    (cur->securebits & issecure_mask(SECURE_NO_CAP_AMBIENT_RAISE)))
+		return false;
+	/* PR_SET_SECUREBITS: a locked bit stays, and so does a lock */
+	if (new->securebits != cur->securebits &&
+	    (!setpcap || (locked & (cur->securebits ^ new->securebits)) ||
+	     (cur->securebits & ~new->securebits & SECURE_ALL_LOCKS)))
+		return false;
+	return true;
 }
 
 /*

@@ -254,6 +254,73 @@ TEST(restart_cannot_give_capabilities_the_caller_lacks)
 }
 
 /*
+ * A process of nobody whose credentials nobody could not have made: root
+ * changed them before it dropped its privileges. nobody checkpoints it,
+ * and its restart of the image must fail, as the syscall that would set
+ * that field would.
+ */
+FIXTURE(lesser) {
+	struct cr_files f;
+};
+
+FIXTURE_VARIANT(lesser) {
+	int option, arg;	/* a prctl() root makes */
+};
+
+FIXTURE_VARIANT_ADD(lesser, bounding_set) {
+	.option = PR_CAPBSET_DROP, .arg = CAP_SETUID,
+};
+
+FIXTURE_VARIANT_ADD(lesser, securebits) {
+	.option = PR_SET_SECUREBITS, .arg = 1 << 0 /* SECBIT_NOROOT */,
+};
+
+FIXTURE_SETUP(lesser)
+{
+	cr_files_init(&self->f, "lesser");
+	fchmod(self->f.logfd, 0666);
+}
+
+FIXTURE_TEARDOWN(lesser)
+{
+	cr_files_fini(&self->f);
+}
+
+TEST_F(lesser, creds_nobody_cannot_set_are_refused)
+{
+	pid_t target, user;
+
+	target = fork();
+	ASSERT_GE(target, 0);
+	if (!target) {
+		cr_child_init();
+		if (prctl(variant->option, variant->arg, 0, 0, 0))
+			_exit(2);
+		drop_privileges();
+		prctl(PR_SET_DUMPABLE, 1);
+		cr_wait_go(self->f.go);
+		_exit(CR_OK);
+	}
+	ASSERT_EQ(cr_wait_child_ready(self->f.go, target, NULL), 0);
+	user = fork();
+	ASSERT_GE(user, 0);
+	if (!user) {
+		int img = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+
+		drop_privileges();
+		if (sys_checkpoint(target, img, CHECKPOINT_KILL, self->f.logfd))
+			_exit(10 + errno);
+		lseek(img, 0, SEEK_SET);
+		if (sys_restart(0, img, 0, self->f.logfd) != -1)
+			_exit(CR_BAD);
+		_exit(errno == EPERM && cr_no_children() ? CR_OK : 50 + errno);
+	}
+	EXPECT_EQ(cr_wait_exit(user), CR_OK) TH_LOG("%s", cr_log(&self->f));
+	EXPECT_EQ(waitpid(target, NULL, 0), target);
+	EXPECT_NE(strstr(cr_log(&self->f), "not the caller's to give"), NULL);
+}
+
+/*
  * A waiter that holds a bit of every kind of object the image has records
  * for: a deleted file with a flock() lock on it, a memfd and shared
  * memory, a pipe with a byte in it, an epoll file over the pipe, an
