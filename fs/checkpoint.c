@@ -494,6 +494,32 @@ static int cr_write_deleted(struct cr_ctx *ctx, struct task_struct *t,
 }
 
 /*
+ * restart: open @path of the image, through no symlink. The image holds
+ * the path d_path() gave, which has none: a symlink on it was put there
+ * since checkpoint, and leads nowhere. The walk and the open are done
+ * with the credentials in force, the job's.
+ */
+static struct file *cr_open_path(const char *path, int flags, umode_t mode)
+{
+	struct open_how how = build_open_how(flags, mode);
+	struct open_flags op;
+	struct filename *name;
+	struct file *file;
+	int err;
+
+	how.resolve = RESOLVE_NO_SYMLINKS;
+	err = build_open_flags(&how, &op);
+	if (err)
+		return ERR_PTR(err);
+	name = getname_kernel(path);
+	if (IS_ERR(name))
+		return ERR_CAST(name);
+	file = do_filp_open(AT_FDCWD, name, &op);
+	putname(name);
+	return file;
+}
+
+/*
  * restart: a deleted file, made anew as an unlinked file in the directory
  * it was in, with the content the image holds.
  */
@@ -510,8 +536,8 @@ static struct file *cr_restore_deleted(struct cr_ctx *ctx,
 	if (rec->size > CR_DELETED_MAX)
 		return ERR_PTR(cr_err(ctx, -EINVAL, "bad deleted file record"));
 	*slash = '\0';
-	tmp = filp_open(slash == path ? "/" : path,
-			O_TMPFILE | O_RDWR | O_LARGEFILE, rec->mode & 07777);
+	tmp = cr_open_path(slash == path ? "/" : path,
+			   O_TMPFILE | O_RDWR | O_LARGEFILE, rec->mode & 07777);
 	*slash = '/';
 	if (IS_ERR(tmp))
 		return ERR_PTR(cr_err(ctx, PTR_ERR(tmp),
@@ -802,7 +828,7 @@ static int cr_check_path(struct cr_ctx *ctx, const char *path,
 	struct path p;
 	int err;
 
-	err = kern_path(path, 0, &p);
+	err = kern_path(path, LOOKUP_FOLLOW | LOOKUP_NO_SYMLINKS, &p);
 	if (err)
 		return cr_err(ctx, err, "cannot open %s", path);
 	if (!cr_same_kind(d_inode(p.dentry), rec))
@@ -867,7 +893,7 @@ static int cr_open_fifo(struct cr_ctx *ctx, const char *path, struct file **fifo
 	err = cr_check_path(ctx, path, &fifo_rec);
 	if (err)
 		return err;
-	file = filp_open(path, O_RDWR | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY, 0);
+	file = cr_open_path(path, O_RDWR | O_NONBLOCK | O_NOCTTY, 0);
 	if (IS_ERR(file))
 		return cr_err(ctx, PTR_ERR(file), "cannot open FIFO %s", path);
 	*fifo = file;
@@ -1070,8 +1096,7 @@ int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 		err = cr_check_path(ctx, path, &rec);
 		if (err)
 			goto out;
-		file = filp_open(path, rec.flags | O_NOFOLLOW | O_NOCTTY |
-				 O_NONBLOCK, 0);
+		file = cr_open_path(path, rec.flags | O_NOCTTY | O_NONBLOCK, 0);
 		if (IS_ERR(file)) {
 			err = cr_err(ctx, PTR_ERR(file), "cannot open %s", path);
 			goto out;
@@ -1380,12 +1405,15 @@ static int cr_change_dir(struct cr_ctx *ctx, const char *dir, struct path *root)
 	struct path p;
 	int err;
 
-	err = kern_path(dir, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &p);
+	err = kern_path(dir, LOOKUP_FOLLOW | LOOKUP_DIRECTORY |
+			LOOKUP_NO_SYMLINKS, &p);
 	if (err)
 		goto out;
 	err = path_permission(&p, MAY_EXEC | MAY_CHDIR);
+	/* Taking a root only narrows: the restarter's right will do. */
 	if (!err && root)
-		err = ns_capable(current_user_ns(), CAP_SYS_CHROOT) ?
+		err = has_ns_capability(current, current_user_ns(),
+					CAP_SYS_CHROOT) ?
 		      security_path_chroot(&p) : -EPERM;
 	if (!err && root) {
 		*root = p;

@@ -115,7 +115,8 @@ struct cr_ctx {
 	DECLARE_HASHTABLE(obj_hash, 8);
 	struct xarray		objs;
 	u32			last_objref;
-	bool			in_task;	/* restart: objects may come */
+	bool			in_task;	/* restart: objects may come, the
+						 * reader's credentials known */
 	struct list_head	pipes;		/* checkpoint: their ends */
 	struct list_head	shmems;		/* checkpoint: their VMAs */
 	struct list_head	unix_ahead;	/* checkpoint: sockets met early */

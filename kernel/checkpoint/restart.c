@@ -8,12 +8,13 @@
  * and the clone flags of what it shares with its creator. The new task
  * runs cr_restore_task_fn() before it first returns to user space. That
  * function reads the task's records in the task's own context, so its
- * memory, files and signal state are rebuilt with the restarter's
- * credentials and limits, as the task could have built them itself; then
- * it makes the tasks it creates, when the restarter asks. Once the whole
- * tree is made and the image's trailer checked, each task takes its
- * process group, root, signal mask and own credentials, as far as the
- * restarter may give them, and parks on its way out to user space. The
+ * memory, files and signal state are rebuilt as the task could have built
+ * them itself: with its own limits, and with its own credentials - checked
+ * against the restarter's - for every path it walks and file it opens;
+ * then it makes the tasks it creates, when the restarter asks. Once the
+ * whole tree is made and the image's trailer checked, each task takes its
+ * process group, root, signal mask and own credentials, and parks on its
+ * way out to user space. The
  * restarter installs its registers, as ptrace would, and releases the
  * tasks. Until then no new task has run a single user instruction: on
  * any error every task is killed, each reaps the processes it made, and
@@ -376,6 +377,7 @@ static int cr_restore_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	const struct cr_tree_task *tt = &tc->tt;
 	const u32 *obj = tt->obj;
 	bool process = tt->pid == tt->tgid;
+	const struct cred *saved = NULL;
 	struct cred *creds;
 	struct cr_task *rec;
 	size_t extra;
@@ -408,7 +410,17 @@ static int cr_restore_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	tc->commit.no_new_privs = rec->flags & CR_TASK_NO_NEW_PRIVS;
 
 	err = process ? cr_restore_rlimits(ctx, tc, rec) : 0;
-	if (!err && cr_own(tc, CR_TREE_MM))
+	if (err)
+		goto out;
+	/*
+	 * Objects come only now, and paths are walked, files opened and
+	 * sockets bound with the job's credentials: no path of the image
+	 * leads anywhere the job could not go.
+	 */
+	if (!(ctx->flags & RESTART_TRUSTED))
+		saved = override_creds(creds);
+	ctx->in_task = true;
+	if (cr_own(tc, CR_TREE_MM))
 		err = cr_restore_mm(ctx, obj[CR_TREE_MM]);
 	if (!err && cr_own(tc, CR_TREE_FILES))
 		err = cr_restore_files(ctx, obj[CR_TREE_FILES]);
@@ -419,6 +431,9 @@ static int cr_restore_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	err = err ?: cr_restore_thread(ctx, tc);
 	if (!err && cr_last_thread(ctx, tc))
 		err = cr_restore_signal(ctx);
+	ctx->in_task = false;
+	if (saved)
+		revert_creds(saved);
 out:
 	kfree(rec);
 	return err;
@@ -682,7 +697,6 @@ static int cr_read_trailer(struct cr_ctx *ctx)
 /* Have task @tc made, by its creator or by us for the root, and read. */
 static int cr_make_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
-	ctx->in_task = true;
 	ctx->reader = tc;
 	tc->ctx = ctx;
 	if (tc->creator) {
@@ -693,7 +707,6 @@ static int cr_make_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	}
 	if (wait_for_completion_killable(&tc->ready))
 		return -EINTR;
-	ctx->in_task = false;
 	return tc->err;
 }
 

@@ -3,6 +3,7 @@
  * Checkpoint/restart: the two syscalls, their context, the reasons written
  * to logfd, and buffered, checksummed I/O of the image stream.
  */
+#include <linux/capability.h>
 #include <linux/checkpoint.h>
 #include <linux/compat.h>
 #include <linux/crc32.h>
@@ -400,5 +401,7 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags,
 	if (flags & ~RESTART_FLAGS_ALL || pid < 0 ||
 	    (pid && (flags & RESTART_PIDS)))
 		return -EINVAL;
+	if ((flags & RESTART_TRUSTED) && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	return cr_syscall(pid, fd, flags, logfd, true);
 }

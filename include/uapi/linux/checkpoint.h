@@ -27,7 +27,13 @@
 
 /* restart() flags */
 #define RESTART_PIDS		(1UL << 0)	/* every task gets its old pid */
-#define RESTART_FLAGS_ALL	(RESTART_PIDS)
+/*
+ * The image is trusted: open its files with the restarter's credentials,
+ * not the job's, as for files the job opened before it dropped its
+ * privileges. Needs CAP_SYS_ADMIN.
+ */
+#define RESTART_TRUSTED		(1UL << 1)
+#define RESTART_FLAGS_ALL	(RESTART_PIDS | RESTART_TRUSTED)
 
 /*
  * checkpoint() returns 0 to its caller. A task restarted from an image of

@@ -215,9 +215,130 @@ TEST(root_restarts_a_process_of_another_user)
 		cr_wait_go(f.go);
 		_exit(check_user());
 	}
-	EXPECT_EQ(cr_run(_metadata, &f, child), CR_OK);
+	ASSERT_EQ(cr_wait_child_ready(f.go, child, NULL), 0);
+	ASSERT_EQ(cr_checkpoint_kill(&f, child), 0) TH_LOG("%s", cr_log(&f));
+	/* The job may not open root's file: only a trusted image may. */
+	EXPECT_EQ(sys_restart(0, f.img, 0, f.logfd), -1);
+	EXPECT_EQ(errno, EACCES);
+	EXPECT_TRUE(cr_no_children());
+	lseek(f.img, 0, SEEK_SET);
+	child = sys_restart(0, f.img, RESTART_TRUSTED, f.logfd);
+	ASSERT_GT(child, 0) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(child), CR_OK);
 	unlink(secret);
 	cr_files_fini(&f);
+}
+
+/*
+ * What root's restart of a job of nobody's opens is what nobody may open,
+ * found through no symlink: a file of the job, or its cwd, swapped since
+ * checkpoint for root's through a symlink on the path, a hard link, or a
+ * mode changed.
+ */
+enum { SWAP_SYMLINK, SWAP_CWD_SYMLINK, SWAP_HARD_LINK, SWAP_CHMOD };
+
+FIXTURE(swap) {
+	struct cr_files f;
+	char top[64], dir[80], file[96];	/* nobody's */
+	char root[64], secret[80];		/* root's */
+};
+
+FIXTURE_VARIANT(swap) {
+	int how;
+};
+
+FIXTURE_VARIANT_ADD(swap, symlink_on_the_path) { .how = SWAP_SYMLINK };
+FIXTURE_VARIANT_ADD(swap, symlink_to_the_cwd) { .how = SWAP_CWD_SYMLINK };
+FIXTURE_VARIANT_ADD(swap, hard_link) { .how = SWAP_HARD_LINK };
+FIXTURE_VARIANT_ADD(swap, mode_changed) { .how = SWAP_CHMOD };
+
+FIXTURE_SETUP(swap)
+{
+	int fd;
+
+	cr_files_init(&self->f, "swap");
+	snprintf(self->top, sizeof(self->top), "/tmp/cr-swap-%d", getpid());
+	snprintf(self->dir, sizeof(self->dir), "%s/d", self->top);
+	snprintf(self->file, sizeof(self->file), "%s/secret", self->dir);
+	snprintf(self->root, sizeof(self->root), "/tmp/cr-swapr-%d", getpid());
+	snprintf(self->secret, sizeof(self->secret), "%s/secret", self->root);
+	ASSERT_EQ(mkdir(self->top, 0755), 0);
+	ASSERT_EQ(mkdir(self->dir, 0755), 0);
+	ASSERT_EQ(mkdir(self->root, 0700), 0);
+	fd = open(self->secret, O_RDWR | O_CREAT, 0600);
+	ASSERT_EQ(write(fd, "root", 4), 4);
+	close(fd);
+	close(open(self->file, O_RDWR | O_CREAT, 0666));
+	ASSERT_EQ(chmod(self->file, 0666), 0);
+	/* The job's file is root's with mode 0666, to be changed. */
+	if (variant->how != SWAP_CHMOD)
+		ASSERT_EQ(chown(self->file, NOBODY, NOBODY), 0);
+	ASSERT_EQ(chown(self->top, NOBODY, NOBODY), 0);
+	ASSERT_EQ(chown(self->dir, NOBODY, NOBODY), 0);
+}
+
+FIXTURE_TEARDOWN(swap)
+{
+	unlink(self->file);
+	unlink(self->dir);
+	rmdir(self->dir);
+	rmdir(self->top);
+	unlink(self->secret);
+	rmdir(self->root);
+	cr_files_fini(&self->f);
+}
+
+TEST_F(swap, leads_the_job_nowhere)
+{
+	pid_t job;
+	long ret;
+
+	job = fork();
+	ASSERT_GE(job, 0);
+	if (!job) {
+		cr_child_init();
+		drop_privileges();
+		prctl(PR_SET_DUMPABLE, 1);
+		if (variant->how == SWAP_CWD_SYMLINK ? chdir(self->dir) :
+		    open(self->file, O_RDWR) != 3)
+			_exit(2);
+		cr_wait_go(self->f.go);
+		_exit(CR_OK);
+	}
+	ASSERT_EQ(cr_wait_child_ready(self->f.go, job, NULL), 0);
+	ASSERT_EQ(cr_checkpoint_kill(&self->f, job), 0)
+		TH_LOG("%s", cr_log(&self->f));
+
+	switch (variant->how) {
+	case SWAP_SYMLINK:
+	case SWAP_CWD_SYMLINK:
+		/* nobody may do it: the directory is its own. */
+		ASSERT_EQ(unlink(self->file), 0);
+		ASSERT_EQ(rmdir(self->dir), 0);
+		ASSERT_EQ(symlink(self->root, self->dir), 0);
+		break;
+	case SWAP_HARD_LINK:
+		ASSERT_EQ(unlink(self->file), 0);
+		ASSERT_EQ(link(self->secret, self->file), 0);
+		break;
+	case SWAP_CHMOD:
+		ASSERT_EQ(chmod(self->file, 0600), 0);
+		break;
+	}
+	ret = sys_restart(0, self->f.img, 0, self->f.logfd);
+	EXPECT_EQ(ret, -1);
+	/* ELOOP for a symlink anywhere on the path, EACCES for the rest */
+	EXPECT_EQ(errno, variant->how == SWAP_SYMLINK ||
+			 variant->how == SWAP_CWD_SYMLINK ? ELOOP : EACCES)
+		TH_LOG("%m");
+	EXPECT_TRUE(cr_no_children());
+	EXPECT_NE(strstr(cr_log(&self->f), "cannot "), NULL)
+		TH_LOG("%s", cr_log(&self->f));
+	if (ret > 0) {
+		kill(ret, SIGKILL);
+		waitpid(ret, NULL, 0);
+	}
 }
 
 /* Root that gave up a capability cannot give it back through an image. */
