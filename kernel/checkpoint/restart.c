@@ -47,12 +47,16 @@
 static int cr_read_header(struct cr_ctx *ctx)
 {
 	struct cr_header h;
+	struct cr_hdr hdr;
 	int err;
 
-	err = cr_read_rec(ctx, CR_HEADER, &h, sizeof(h));
-	if (err)
-		return err;
-	if (memcmp(h.magic, CR_MAGIC, CR_MAGIC_LEN))
+	/* Raw: whatever the file is, the first bytes say if it is an image. */
+	err = cr_read(ctx, &hdr, sizeof(hdr));
+	if (!err && (hdr.type != CR_HEADER || hdr.len != sizeof(h)))
+		err = -EINVAL;
+	if (!err)
+		err = cr_read(ctx, &h, sizeof(h));
+	if (err || memcmp(h.magic, CR_MAGIC, CR_MAGIC_LEN))
 		return cr_err(ctx, -EINVAL, "not a checkpoint image");
 	if (h.version != CR_VERSION)
 		return cr_err(ctx, -EINVAL, "image format %u, this kernel reads %u",
