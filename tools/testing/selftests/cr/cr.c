@@ -1,33 +1,81 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cr - checkpoint and restart processes from the command line.
- *
- *   cr checkpoint [-k] PID IMAGE   write the image of PID and its
- *                                  descendants to IMAGE (-k: kill them)
- *   cr restart [-p PID | -P | -N] [-w] IMAGE
- *                                  restart IMAGE, print the root's pid
- *                                  (-p: with that pid; -P: every task with
- *                                  its own; -N: every task with its own, in
- *                                  a new pid namespace whose init this
- *                                  command forks; -w: wait for the root and
- *                                  exit with its status)
- *
- * The kernel's reasons for a refusal are printed on stderr.
+ * cr - checkpoint and restart processes from the command line; see
+ * "cr --help". The kernel's reasons for a refusal are printed on stderr.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include "cr_util.h"
 
+static const char help[] =
+"usage: cr checkpoint [-k] PID IMAGE\n"
+"       cr restart [-p PID | -P | -N] [-t] [-w] IMAGE\n"
+"\n"
+"cr checkpoint writes the image of process PID, its threads and all its\n"
+"descendants to IMAGE, a file, or standard output if IMAGE is -. They go\n"
+"on running unless -k is given. A file is written under a temporary name\n"
+"and renamed once complete: a failed checkpoint leaves no partial image,\n"
+"and an older IMAGE stays as it was.\n"
+"  -k        kill the tree once it is saved\n"
+"\n"
+"cr restart rebuilds the tree from IMAGE (- for standard input) as a child\n"
+"of this command, and prints the pid of its root.\n"
+"  -p PID    give the root this pid\n"
+"  -P        give every task the pid it had\n"
+"  -N        give every task the pid it had, in a new pid namespace whose\n"
+"            init this command forks\n"
+"  -t        the image is trusted: open its files with this command's\n"
+"            credentials rather than the job's (needs CAP_SYS_ADMIN)\n"
+"  -w        wait for the root and exit with its status\n"
+"\n"
+"Exit status: 0 on success, 1 if the kernel refused (reasons on stderr),\n"
+"2 for bad arguments; with -w, the root's status.\n";
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: cr checkpoint [-k] PID IMAGE\n"
-			"       cr restart [-p PID | -P | -N] [-w] IMAGE\n");
+	fputs(help, stderr);
 	return 2;
+}
+
+static int bad_arg(const char *what, const char *arg)
+{
+	fprintf(stderr, "cr: %s is not %s\n", arg, what);
+	return 2;
+}
+
+/* A pid: digits alone, from 1 to INT_MAX; 0 if @s is not one. */
+static pid_t parse_pid(const char *s)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return *end || errno || v < 1 || v > INT_MAX ? 0 : v;
+}
+
+static void say_errno(const char *what)
+{
+	if (errno == EPIPE)
+		fprintf(stderr, "cr: %s: the reader of the image went away\n",
+			what);
+	else if (errno == ENOSYS)
+		fprintf(stderr, "cr: %s: this kernel has no checkpoint/restart\n",
+			what);
+	else
+		fprintf(stderr, "cr: %s: %s\n", what, strerror(errno));
 }
 
 static int do_checkpoint(int argc, char **argv)
 {
 	unsigned long flags = 0;
+	char tmp[PATH_MAX];
+	const char *image;
+	struct stat st;
 	int opt, fd;
+	pid_t pid;
 
 	while ((opt = getopt(argc, argv, "k")) != -1) {
 		if (opt != 'k')
@@ -36,13 +84,36 @@ static int do_checkpoint(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return usage();
-	fd = open(argv[optind + 1], O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	pid = parse_pid(argv[optind]);
+	if (!pid)
+		return bad_arg("a pid", argv[optind]);
+	image = argv[optind + 1];
+
+	/* A pipe, a socket or a device is written as it is. */
+	tmp[0] = '\0';
+	if (!strcmp(image, "-")) {
+		fd = 1;
+	} else if (!stat(image, &st) && !S_ISREG(st.st_mode)) {
+		fd = open(image, O_WRONLY);
+	} else {
+		snprintf(tmp, sizeof(tmp), "%s.partial-%d", image, getpid());
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	}
 	if (fd < 0) {
-		perror(argv[optind + 1]);
+		say_errno(tmp[0] ? tmp : image);
 		return 1;
 	}
-	if (sys_checkpoint(atoi(argv[optind]), fd, flags, 2)) {
-		perror("checkpoint");
+	/* A reader that goes away is an error to report, not a death. */
+	signal(SIGPIPE, SIG_IGN);
+	if (sys_checkpoint(pid, fd, flags, 2) || (tmp[0] && fsync(fd))) {
+		say_errno("checkpoint");
+		if (tmp[0])
+			unlink(tmp);
+		return 1;
+	}
+	if (tmp[0] && rename(tmp, image)) {
+		say_errno(image);
+		fprintf(stderr, "cr: the image is complete in %s\n", tmp);
 		return 1;
 	}
 	return 0;
@@ -54,7 +125,7 @@ static int exit_status(int status)
 }
 
 /* -N: the tree's root is the child of an init of a new pid namespace. */
-static int restart_in_pidns(int fd, int wait_for)
+static int restart_in_pidns(int fd, unsigned long flags, int wait_for)
 {
 	int report[2], status;
 	pid_t init;
@@ -62,15 +133,15 @@ static int restart_in_pidns(int fd, int wait_for)
 
 	if (pipe(report))
 		return 1;
-	init = cr_restart_in_pidns(fd, 0, 2, report[1]);
+	init = cr_restart_in_pidns(fd, flags, 2, report[1]);
 	if (init < 0) {
-		perror("new pid namespace");
+		say_errno("new pid namespace");
 		return 1;
 	}
 	close(report[1]);
 	if (read(report[0], &ret, sizeof(ret)) != sizeof(ret) || ret < 0) {
 		errno = ret < 0 ? -ret : EIO;
-		perror("restart");
+		say_errno("restart");
 		waitpid(init, NULL, 0);
 		return 1;
 	}
@@ -90,30 +161,33 @@ static int do_restart(int argc, char **argv)
 	pid_t pid = 0;
 	long ret;
 
-	while ((opt = getopt(argc, argv, "p:PNw")) != -1) {
-		if (opt == 'p')
-			pid = atoi(optarg);
+	while ((opt = getopt(argc, argv, "p:PNtw")) != -1) {
+		if (opt == 'p' && !(pid = parse_pid(optarg)))
+			return bad_arg("a pid", optarg);
+		else if (opt == 't')
+			flags |= RESTART_TRUSTED;
 		else if (opt == 'P')
 			flags |= RESTART_PIDS;
 		else if (opt == 'N')
 			pidns = 1;
 		else if (opt == 'w')
 			wait_for = 1;
-		else
+		else if (opt != 'p')
 			return usage();
 	}
-	if (argc - optind != 1 || (pidns && (pid || flags)))
+	if (argc - optind != 1 || (pidns && (pid || (flags & RESTART_PIDS))) ||
+	    (pid && (flags & RESTART_PIDS)))
 		return usage();
-	fd = open(argv[optind], O_RDONLY);
+	fd = strcmp(argv[optind], "-") ? open(argv[optind], O_RDONLY) : 0;
 	if (fd < 0) {
-		perror(argv[optind]);
+		say_errno(argv[optind]);
 		return 1;
 	}
 	if (pidns)
-		return restart_in_pidns(fd, wait_for);
+		return restart_in_pidns(fd, flags, wait_for);
 	ret = sys_restart(pid, fd, flags, 2);
 	if (ret < 0) {
-		perror("restart");
+		say_errno("restart");
 		return 1;
 	}
 	printf("%ld\n", ret);
@@ -129,6 +203,10 @@ int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return usage();
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(help, stdout);
+		return 0;
+	}
 	if (!strcmp(argv[1], "checkpoint"))
 		return do_checkpoint(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "restart"))
