@@ -28,7 +28,7 @@
 /* Files a tree's root waits on, besides go. */
 struct ipc_files {
 	char done[80];		/* the test has looked from outside */
-	char step[80];		/* the root has looked: sem_root()'s thread */
+	char step[80];		/* the root has looked, for the tasks that wait */
 };
 
 /* What the root saw before checkpoint, to compare with after restart. */
@@ -135,6 +135,8 @@ static int shm_root(const char *go, key_t key, const struct ipc_files *p)
 		cr_await(go);
 		/* Seen by the root through its own attachment. */
 		pa[2 * PAGE] = 'G';
+		/* Attached until the root has counted the attachments. */
+		cr_await(p->step);
 		_exit(0);
 	}
 	if (shm_stat(ida, &a) || shm_stat(idb, &b) || shm_stat(idc, &c))
@@ -149,6 +151,7 @@ static int shm_root(const char *go, key_t key, const struct ipc_files *p)
 		bad |= 1 << 1;
 	if (shm_same(&c, idc) || c.ds.shm_perm.uid != 1234)
 		bad |= 1 << 7;
+	close(open(p->step, O_WRONLY | O_CREAT, 0600));
 	/* The child may have written A's byte 2 * PAGE already. */
 	if (!filled(pa, 0, PAGE, 'a') || !zero(pa + PAGE, PAGE) ||
 	    !filled(ra + 2 * PAGE, 1, A_SIZE - 2 * PAGE, 'A') ||
