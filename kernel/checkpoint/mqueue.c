@@ -257,6 +257,32 @@ static int cr_restore_mq_msg(struct cr_ctx *ctx, struct inode *inode,
 	return err ? cr_err(ctx, err, "cannot queue a POSIX message") : 0;
 }
 
+/*
+ * restart: give the queue at @dentry its owner, as chown(2) would with the
+ * restarter's rights (CAP_CHOWN), so that a job of another user opens it
+ * again. SysV objects get theirs with IPC_SET.
+ */
+static int cr_mq_chown(struct dentry *dentry, u32 uid, u32 gid)
+{
+	struct inode *inode = d_inode(dentry);
+	struct iattr attr = {
+		.ia_valid = ATTR_UID | ATTR_GID | ATTR_CTIME,
+		.ia_vfsuid = VFSUIDT_INIT(make_kuid(current_user_ns(), uid)),
+		.ia_vfsgid = VFSGIDT_INIT(make_kgid(current_user_ns(), gid)),
+	};
+	int err;
+
+	if (!vfsuid_valid(attr.ia_vfsuid) || !vfsgid_valid(attr.ia_vfsgid))
+		return -EINVAL;
+	if (vfsuid_eq_kuid(attr.ia_vfsuid, inode->i_uid) &&
+	    vfsgid_eq_kgid(attr.ia_vfsgid, inode->i_gid))
+		return 0;
+	inode_lock(inode);
+	err = notify_change(&nop_mnt_idmap, dentry, &attr, NULL);
+	inode_unlock(inode);
+	return err;
+}
+
 /* restart: make the queue of the next record again, in current's ns. */
 static int cr_restore_mq(struct cr_ctx *ctx)
 {
@@ -296,6 +322,12 @@ static int cr_restore_mq(struct cr_ctx *ctx)
 	for (i = 0; !err && i < r.nr_msgs; i++)
 		err = cr_restore_mq_msg(ctx, d_inode(dentry), text, r.msgsize);
 	kvfree(text);
+	if (!err) {
+		err = cr_mq_chown(dentry, r.uid, r.gid);
+		if (err)
+			cr_err(ctx, err, "cannot give POSIX message queue /%s its owner",
+			       name);
+	}
 	dput(dentry);
 	return err;
 }

@@ -506,8 +506,9 @@ static int mq_is(mqd_t q, unsigned int prio, const char *text, size_t len)
 
 /*
  * The root, in its own IPC namespace: /cr-a, 5 messages of up to 100
- * bytes, open read-write and read-only without blocking, with messages of
- * three priorities, an empty one and a full-size one; /cr-b, mode 0600,
+ * bytes, given to another owner, open read-write and read-only without
+ * blocking, with messages of three priorities, an empty one and a
+ * full-size one; /cr-b, mode 0600,
  * with a message and no process that has it open; and a child waiting in
  * mq_receive() on the empty /cr-c.
  */
@@ -529,7 +530,7 @@ static int mq_root(const char *go, key_t key, const struct ipc_files *p)
 	if (mq_send(qa, "one", 3, 1) || mq_send(qa, "five", 4, 5) ||
 	    mq_send(qa, "uno", 3, 1) || mq_send(qa, "", 0, 0) ||
 	    mq_send(qa, big, sizeof(big), 5) || mq_send(qb, "b", 1, 7) ||
-	    mq_close(qb))
+	    mq_close(qb) || fchown(qa, 1000, 1001))
 		return 202;
 	qr = mq_open("/cr-a", O_RDONLY | O_NONBLOCK);
 	if (qr < 0)
@@ -560,6 +561,8 @@ static int mq_root(const char *go, key_t key, const struct ipc_files *p)
 		bad |= 1 << 2;
 	if (mq_send(qc, "c", 1, 0) || waitpid(g, &status, 0) != g || status)
 		bad |= 1 << 3;
+	if (fstat(qa, &st) || st.st_uid != 1000 || st.st_gid != 1001)
+		bad |= 1 << 4;
 	cr_await(p->done);
 	return bad;
 }
