@@ -1435,6 +1435,7 @@ out:
 int cr_restore_fs(struct cr_ctx *ctx, u32 objref, struct path *root)
 {
 	char *path = NULL, *rootpath = NULL;
+	const struct cred *old;
 	struct cr_fs rec;
 	size_t extra;
 	int err;
@@ -1454,9 +1455,11 @@ int cr_restore_fs(struct cr_ctx *ctx, u32 objref, struct path *root)
 		rootpath = NULL;
 		goto out;
 	}
+	old = cr_as_job(ctx);
 	err = cr_change_dir(ctx, path, NULL);
 	if (!err && strcmp(rootpath, "/"))
 		err = cr_change_dir(ctx, rootpath, root);
+	cr_as_restarter(old);
 	if (!err)
 		err = cr_obj_insert(ctx, objref, CR_OBJ_FS, current->fs);
 	current->fs->umask = rec.umask;

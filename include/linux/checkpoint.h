@@ -219,6 +219,10 @@ int cr_obj_insert(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type,
 void *cr_obj_find(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type);
 void cr_obj_release_all(struct cr_ctx *ctx);
 
+/* kernel/checkpoint/restart.c */
+const struct cred *cr_as_job(struct cr_ctx *ctx);
+void cr_as_restarter(const struct cred *old);
+
 /* kernel/checkpoint/park.c */
 int cr_park_task(struct cr_ctx *ctx, struct cr_task_ctx *tc,
 		 struct task_struct *task);

@@ -326,6 +326,37 @@ fail:
 	return ERR_PTR(err);
 }
 
+/**
+ * cr_as_job - take on the credentials of the task whose records are read
+ * @ctx: the restart
+ *
+ * Paths of the image are walked, files opened, deleted files made, AF_UNIX
+ * sockets bound as the job itself, with the credentials it will run with:
+ * no path of the image leads anywhere the job could not go. The rest of a
+ * task - its limits, scheduling, memory locks - is set with the
+ * restarter's rights, by the rules of the syscalls that set it. With
+ * RESTART_TRUSTED, the restarter's credentials stay.
+ *
+ * Context: a restored task, reading its records (ctx->in_task).
+ * Return: what to give cr_as_restarter().
+ */
+const struct cred *cr_as_job(struct cr_ctx *ctx)
+{
+	if (ctx->flags & RESTART_TRUSTED)
+		return NULL;
+	return override_creds(ctx->reader->commit.creds);
+}
+
+/**
+ * cr_as_restarter - back to the restarter's credentials
+ * @old: what cr_as_job() returned
+ */
+void cr_as_restarter(const struct cred *old)
+{
+	if (old)
+		revert_creds(old);
+}
+
 /*
  * Last, as execve() does: commit the task's credentials. commit_creds()
  * makes the mm undumpable and clears the parent-death signal when the ids
@@ -381,7 +412,6 @@ static int cr_restore_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	const struct cr_tree_task *tt = &tc->tt;
 	const u32 *obj = tt->obj;
 	bool process = tt->pid == tt->tgid;
-	const struct cred *saved = NULL;
 	struct cred *creds;
 	struct cr_task *rec;
 	size_t extra;
@@ -416,13 +446,7 @@ static int cr_restore_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	err = process ? cr_restore_rlimits(ctx, tc, rec) : 0;
 	if (err)
 		goto out;
-	/*
-	 * Objects come only now, and paths are walked, files opened and
-	 * sockets bound with the job's credentials: no path of the image
-	 * leads anywhere the job could not go.
-	 */
-	if (!(ctx->flags & RESTART_TRUSTED))
-		saved = override_creds(creds);
+	/* Objects come only now: see cr_as_job(). */
 	ctx->in_task = true;
 	if (cr_own(tc, CR_TREE_MM))
 		err = cr_restore_mm(ctx, obj[CR_TREE_MM]);
@@ -436,8 +460,6 @@ static int cr_restore_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	if (!err && cr_last_thread(ctx, tc))
 		err = cr_restore_signal(ctx);
 	ctx->in_task = false;
-	if (saved)
-		revert_creds(saved);
 out:
 	kfree(rec);
 	return err;

@@ -251,15 +251,33 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 	return 0;
 }
 
+/* How the objects that records may stand before are restored. */
+static int (*const cr_object_restore[CR_TYPE_MAX])(struct cr_ctx *ctx,
+						   const struct cr_hdr *hdr) = {
+	[CR_FILE]	= cr_restore_file,
+	[CR_PIPE]	= cr_restore_pipe,
+	[CR_EVENTFD]	= cr_restore_anon,
+	[CR_SIGNALFD]	= cr_restore_anon,
+	[CR_TIMERFD]	= cr_restore_anon,
+	[CR_EPOLL]	= cr_restore_epoll,
+	[CR_SHMEM]	= cr_restore_shmem,
+	[CR_SHM_ATTACH]	= cr_restore_shm_attach,
+	[CR_SEM_UNDO]	= cr_restore_sem_undo,
+	[CR_UNIX_PAIR]	= cr_restore_unix,
+	[CR_UNIX_SOCK]	= cr_restore_unix_sock,
+};
+
 /*
  * The next record header. Objects (CR_FILE, CR_PIPE, CR_SHMEM,
  * CR_SHM_ATTACH, CR_UNIX_* and the anon-inode files CR_EVENTFD,
  * CR_SIGNALFD, CR_TIMERFD, CR_EPOLL) may stand before any record that
- * refers to them; they are restored here and skipped, as are the reading
- * task's CR_SEM_UNDO adjustments.
+ * refers to them, once the reading task's credentials are known; they are
+ * restored here and skipped, as are the reading task's CR_SEM_UNDO
+ * adjustments.
  */
 int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 {
+	const struct cred *old;
 	int err;
 
 	for (;;) {
@@ -274,29 +292,12 @@ int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 			return cr_err(ctx, -EINVAL,
 				      "record of type %u is too long (%u bytes)",
 				      hdr->type, hdr->len);
-		if (!ctx->in_task)
+		if (!ctx->in_task || !cr_object_restore[hdr->type])
 			return 0;
-		if (hdr->type == CR_FILE)
-			err = cr_restore_file(ctx, hdr);
-		else if (hdr->type == CR_PIPE)
-			err = cr_restore_pipe(ctx, hdr);
-		else if (hdr->type == CR_EVENTFD || hdr->type == CR_SIGNALFD ||
-			 hdr->type == CR_TIMERFD)
-			err = cr_restore_anon(ctx, hdr);
-		else if (hdr->type == CR_EPOLL)
-			err = cr_restore_epoll(ctx, hdr);
-		else if (hdr->type == CR_SHMEM)
-			err = cr_restore_shmem(ctx, hdr);
-		else if (hdr->type == CR_SHM_ATTACH)
-			err = cr_restore_shm_attach(ctx, hdr);
-		else if (hdr->type == CR_SEM_UNDO)
-			err = cr_restore_sem_undo(ctx, hdr);
-		else if (hdr->type == CR_UNIX_PAIR)
-			err = cr_restore_unix(ctx, hdr);
-		else if (hdr->type == CR_UNIX_SOCK)
-			err = cr_restore_unix_sock(ctx, hdr);
-		else
-			return 0;
+		/* Paths are walked and files opened as the job. */
+		old = cr_as_job(ctx);
+		err = cr_object_restore[hdr->type](ctx, hdr);
+		cr_as_restarter(old);
 		if (err)
 			return err;
 	}

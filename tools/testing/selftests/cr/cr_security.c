@@ -16,6 +16,7 @@
 #include <sys/fsuid.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -227,6 +228,50 @@ TEST(root_restarts_a_process_of_another_user)
 	cr_go(f.go);
 	EXPECT_EQ(cr_wait_exit(child), CR_OK);
 	unlink(secret);
+	cr_files_fini(&f);
+}
+
+/*
+ * A tree of nobody's that nobody could not rebuild in image order: the
+ * child keeps nice 0, its parent raised its own to 10 after the fork, and
+ * the restored child is made by the restored parent, at 10. Root restarts
+ * it: restart() sets the rest of a task with the restarter's rights, and
+ * only paths with the job's.
+ */
+TEST(root_restarts_a_tree_whose_parent_raised_its_nice)
+{
+	struct cr_files f;
+	pid_t job, restored;
+
+	cr_be_subreaper();
+	cr_files_init(&f, "nice");
+	job = fork();
+	ASSERT_GE(job, 0);
+	if (!job) {
+		pid_t child;
+		int status;
+
+		cr_child_init();
+		drop_privileges();
+		prctl(PR_SET_DUMPABLE, 1);
+		child = fork();
+		if (!child) {
+			cr_await(f.go);
+			_exit(getpriority(PRIO_PROCESS, 0) == 0 ? CR_OK : CR_BAD);
+		}
+		if (setpriority(PRIO_PROCESS, 0, 10))
+			_exit(2);
+		cr_wait_go(f.go);
+		/* Its pid is new. */
+		if (wait(&status) < 0 || status)
+			_exit(3);
+		_exit(getpriority(PRIO_PROCESS, 0) == 10 ? CR_OK : CR_BAD);
+	}
+	ASSERT_EQ(cr_wait_child_ready(f.go, job, NULL), 0);
+	restored = cr_checkpoint_restart_tree(&f, job, 0);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(restored), CR_OK);
 	cr_files_fini(&f);
 }
 
