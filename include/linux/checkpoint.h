@@ -104,6 +104,11 @@ struct cr_ctx {
 	struct file		*file;		/* the image */
 	struct file		*logfile;	/* reasons go here, or NULL */
 	struct mutex		log_lock;	/* one reason at a time */
+	char			*log;		/* reasons, for logfd at the end */
+	size_t			log_len;
+	loff_t			start;		/* the image's first byte */
+	bool			reason_final;	/* restart: trailer or EOF read,
+						 * or the file is no image */
 	loff_t			pos;		/* in the image, if seekable */
 	u64			nbytes;		/* image bytes so far */
 	u32			csum;		/* crc32 of those bytes */

@@ -56,8 +56,10 @@ static int cr_read_header(struct cr_ctx *ctx)
 		err = -EINVAL;
 	if (!err)
 		err = cr_read(ctx, &h, sizeof(h));
-	if (err || memcmp(h.magic, CR_MAGIC, CR_MAGIC_LEN))
+	if (err || memcmp(h.magic, CR_MAGIC, CR_MAGIC_LEN)) {
+		ctx->reason_final = true;
 		return cr_err(ctx, -EINVAL, "not a checkpoint image");
+	}
 	if (h.version != CR_VERSION)
 		return cr_err(ctx, -EINVAL, "image format %u, this kernel reads %u",
 			      h.version, CR_VERSION);
@@ -714,6 +716,7 @@ static int cr_read_trailer(struct cr_ctx *ctx)
 	err = cr_read_rec(ctx, CR_TRAILER, &t, sizeof(t));
 	if (err)
 		return err;
+	ctx->reason_final = true;
 	if (t.csum != csum || t.size != size)
 		return cr_err(ctx, -EINVAL,
 			      "the image is corrupted (checksum mismatch)");

@@ -27,6 +27,7 @@
 			  CR_FDS_MAX * sizeof(struct cr_fd) + \
 			  CR_LOCKS_MAX * sizeof(struct cr_lock))
 #define CR_REC_MAX	max3(CR_PAGES_REC_MAX, CR_UNIX_REC_MAX, CR_FILES_REC_MAX)
+#define CR_LOG_MAX	(16 * 1024)	/* reasons one call gives */
 
 static struct file *cr_fget_writable(int fd)
 {
@@ -79,6 +80,10 @@ static struct cr_ctx *cr_ctx_alloc(int fd, int logfd, unsigned long flags,
 			ctx->logfile = NULL;
 			goto err;
 		}
+		err = -ENOMEM;
+		ctx->log = kvmalloc(CR_LOG_MAX, GFP_KERNEL);
+		if (!ctx->log)
+			goto err;
 	}
 
 	err = -EBADF;
@@ -90,6 +95,7 @@ static struct cr_ctx *cr_ctx_alloc(int fd, int logfd, unsigned long flags,
 	if (restart && !(ctx->file->f_mode & FMODE_READ))
 		goto err;
 	ctx->pos = ctx->file->f_pos;
+	ctx->start = ctx->pos;
 	return ctx;
 err:
 	cr_ctx_put(ctx);
@@ -111,6 +117,7 @@ static void cr_ctx_free(struct kref *ref)
 		fput(ctx->file);
 	if (ctx->logfile)
 		fput(ctx->logfile);
+	kvfree(ctx->log);
 	kvfree(ctx->buf);
 	kfree(ctx);
 }
@@ -126,31 +133,33 @@ static loff_t *cr_ppos(struct file *file, loff_t *pos)
 }
 
 /*
- * Write "checkpoint: <reason>" or "restart: <reason>" to logfd, and return
- * @err so that callers can "return cr_err(ctx, -EBUSY, ...)".
+ * Note "checkpoint: <reason>" or "restart: <reason>" for logfd, and return
+ * @err so that callers can "return cr_err(ctx, -EBUSY, ...)". Reasons are
+ * kept in memory and written when the syscall returns (cr_write_log()):
+ * they are given with locks held - a target's mmap_lock - and logfd may
+ * be anything, a pipe to fill or a file on FUSE.
  */
 int cr_err(struct cr_ctx *ctx, int err, const char *fmt, ...)
 {
-	struct file *log = ctx->logfile;
 	va_list args;
-	char *msg, *line;
+	char *msg;
 
-	if (!log)
+	if (!ctx->logfile)
 		return err;
 	va_start(args, fmt);
 	msg = kvasprintf(GFP_KERNEL, fmt, args);
 	va_end(args);
 	if (!msg)
 		return err;
-	line = kasprintf(GFP_KERNEL, "%s: %s (%d)\n",
-			 ctx->restart ? "restart" : "checkpoint", msg, err);
-	if (line) {
-		/* Tasks of a restart may fail at once; keep their lines whole. */
-		mutex_lock(&ctx->log_lock);
-		kernel_write(log, line, strlen(line), cr_ppos(log, &log->f_pos));
-		mutex_unlock(&ctx->log_lock);
-	}
-	kfree(line);
+	/* Tasks of a restart may fail at once; keep their lines whole. */
+	mutex_lock(&ctx->log_lock);
+	if (ctx->log && ctx->log_len < CR_LOG_MAX)
+		ctx->log_len += scnprintf(ctx->log + ctx->log_len,
+					  CR_LOG_MAX - ctx->log_len,
+					  "%s: %s (%d)\n",
+					  ctx->restart ? "restart" : "checkpoint",
+					  msg, err);
+	mutex_unlock(&ctx->log_lock);
 	kfree(msg);
 	return err;
 }
@@ -234,10 +243,12 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 					  cr_ppos(ctx->file, &ctx->pos));
 			if (got < 0)
 				return cr_err(ctx, got, "reading the image failed");
-			if (!got)
+			if (!got) {
+				ctx->reason_final = true;
 				return cr_err(ctx, -EINVAL,
 					      "the image is truncated at byte %llu",
 					      ctx->nbytes + done);
+			}
 			ctx->buf_off = 0;
 			ctx->buf_len = got;
 		}
@@ -370,6 +381,81 @@ char *cr_read_path(struct cr_ctx *ctx, u32 path_len, size_t extra_len)
 	return path;
 }
 
+/*
+ * What is wrong with the image file as a whole, read again from its
+ * start, or NULL: its end is no trailer, or the trailer's checksum or size
+ * disagrees with its bytes.
+ */
+static const char *cr_image_corrupted(struct cr_ctx *ctx)
+{
+	struct {
+		struct cr_hdr hdr;
+		struct cr_trailer t;
+	} tail;
+	loff_t end = i_size_read(file_inode(ctx->file)), pos = ctx->start;
+	u32 csum = 0;
+
+	end -= sizeof(tail);
+	if (end < pos ||
+	    kernel_read(ctx->file, &tail, sizeof(tail), &end) != sizeof(tail) ||
+	    tail.hdr.type != CR_TRAILER || tail.hdr.len != sizeof(tail.t))
+		return "the image is corrupted (no trailer at its end)";
+	end -= sizeof(tail);
+	while (pos < end) {
+		ssize_t n = kernel_read(ctx->file, ctx->buf,
+					min_t(loff_t, end - pos, CR_BUF_SIZE), &pos);
+
+		if (n <= 0 || fatal_signal_pending(current))
+			return NULL;
+		csum = crc32_le(csum, ctx->buf, n);
+	}
+	if (csum != tail.t.csum || tail.t.size != end - ctx->start)
+		return "the image is corrupted (checksum mismatch)";
+	return NULL;
+}
+
+/*
+ * Write the reasons to logfd, once the syscall is done. A record of a
+ * corrupted image misparses - a bad length, a pid twice - before the
+ * trailer's checksum can tell why: if restart() of a file failed before
+ * the end of the image, and the image is corrupted, that is said first,
+ * and is the error.
+ */
+static long cr_write_log(struct cr_ctx *ctx, long ret)
+{
+	const char *why = NULL;
+	char *log;
+	size_t len;
+
+	if (!ctx->log)
+		return ret;
+	if (ctx->restart && ret < 0 && ret != -EINTR && ret != -ESRCH &&
+	    !ctx->reason_final && !(ctx->file->f_mode & FMODE_STREAM) &&
+	    S_ISREG(file_inode(ctx->file)->i_mode) &&
+	    !fatal_signal_pending(current))
+		why = cr_image_corrupted(ctx);
+	mutex_lock(&ctx->log_lock);
+	log = ctx->log;
+	len = ctx->log_len;
+	ctx->log = NULL;
+	mutex_unlock(&ctx->log_lock);
+	if (why) {
+		char *line = kasprintf(GFP_KERNEL, "restart: %s (%d)\n", why,
+				       -EINVAL);
+
+		if (line)
+			kernel_write(ctx->logfile, line, strlen(line),
+				     cr_ppos(ctx->logfile, &ctx->logfile->f_pos));
+		kfree(line);
+		ret = -EINVAL;
+	}
+	if (len)
+		kernel_write(ctx->logfile, log, len,
+			     cr_ppos(ctx->logfile, &ctx->logfile->f_pos));
+	kvfree(log);
+	return ret;
+}
+
 static long cr_syscall(pid_t pid, int fd, unsigned long flags, int logfd,
 		       bool restart)
 {
@@ -383,6 +469,7 @@ static long cr_syscall(pid_t pid, int fd, unsigned long flags, int logfd,
 		return PTR_ERR(ctx);
 	cr_lsm_set_active(true);
 	ret = restart ? do_restart(ctx, pid) : do_checkpoint(ctx, pid);
+	ret = cr_write_log(ctx, ret);
 	cr_lsm_set_active(false);
 	cr_ctx_put(ctx);
 	return ret;

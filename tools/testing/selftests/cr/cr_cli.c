@@ -181,7 +181,7 @@ TEST_F(cli, a_file_that_is_not_an_image_is_called_that)
 		dprintf(fd, "root:x:0:0:root:/root:/bin/sh\n");
 	close(fd);
 	EXPECT_EQ(run_cr(args, -1, self->err, sizeof(self->err)), 1);
-	EXPECT_NE(strstr(self->err, "not a checkpoint image"), NULL)
+	EXPECT_EQ(strncmp(self->err, "restart: not a checkpoint image", 31), 0)
 		TH_LOG("%s", self->err);
 }
 

@@ -738,6 +738,13 @@ TEST_F_TIMEOUT(image, corrupted_images_fail_cleanly, 900)
 		EXPECT_TRUE(cr_no_children()) TH_LOG("byte %zd left a task", off);
 		EXPECT_NE(cr_log(&self->f)[0], '\0')
 			TH_LOG("byte %zd: no reason (%s)", off, strerror(err));
+		/* Whatever misparsed, the first reason is the real one. */
+		EXPECT_TRUE(!strncmp(cr_log(&self->f),
+				     "restart: the image is corrupted", 31) ||
+			    !strncmp(cr_log(&self->f),
+				     "restart: not a checkpoint image", 31))
+			TH_LOG("byte %zd: %s", off, cr_log(&self->f));
+		EXPECT_EQ(err, EINVAL) TH_LOG("byte %zd", off);
 	}
 }
 
