@@ -18,6 +18,10 @@ check)
 	[ -e $leak ] && echo scan > $leak && echo clear > $leak
 	args=
 	for t in $(arg cr.tests | tr , ' '); do args="$args -t cr:$t"; done
+	# make stress, make fuzz: settings, and the time they may take.
+	for kv in $(arg cr.env | tr , ' '); do export "$kv"; done
+	t=$(arg cr.timeout)
+	[ -n "$t" ] && args="$args -o $t"
 	echo "CR-TESTS-BEGIN"
 	(cd /kselftest && ./run_kselftest.sh $args 2>&1) | tee /dev/ttyS1
 	echo "CR-TESTS-END"

@@ -9,7 +9,7 @@ console="$top/build/$name.console"
 tap="$top/build/$name.tap"
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G -no-reboot
       -kernel "$kernel" -initrd "$initrd" -display none -monitor none
-      -append "console=ttyS0 panic=-1 cr.mode=$mode cr.tests=$tests")
+      -append "console=ttyS0 panic=-1 cr.mode=$mode cr.tests=$tests ${CR_APPEND:-}")
 
 case $mode in
 shell)

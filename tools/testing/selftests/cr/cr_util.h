@@ -10,6 +10,7 @@
 #ifndef CR_UTIL_H
 #define CR_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -330,6 +331,33 @@ static inline void cr_slurp(const char *path, char *buf, size_t len)
 	buf[n > 0 ? n : 0] = '\0';
 }
 
+/*
+ * Up to @max children of @parent, found in /proc, in @child; their number.
+ * Threads are not counted.
+ */
+static inline int cr_children_of(pid_t parent, pid_t *child, int max)
+{
+	char path[288], stat[512], *end;
+	DIR *proc = opendir("/proc");
+	struct dirent *d;
+	int n = 0, ppid;
+
+	while (proc && n < max && (d = readdir(proc))) {
+		pid_t pid = strtol(d->d_name, &end, 10);
+
+		if (*end || pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+		cr_slurp(path, stat, sizeof(stat));
+		end = strrchr(stat, ')');
+		if (end && sscanf(end, ") %*c %d", &ppid) == 1 && ppid == parent)
+			child[n++] = pid;
+	}
+	if (proc)
+		closedir(proc);
+	return n;
+}
+
 #ifdef __KSELFTEST_HARNESS_H
 /*
  * The harness gives a test 30 s. On a debug kernel (KASAN, lockdep,
@@ -343,26 +371,50 @@ static inline void cr_slurp(const char *path, char *buf, size_t len)
 #define CR_SLOW_TIMEOUT		300
 
 /*
- * What every process but init is doing, for the log of a test that waited
+ * What every task but init is doing, for the log of a test that waited
  * too long: a hang shows where it sleeps.
  */
 static inline void cr_log_tasks(struct __test_metadata *_metadata)
 {
-	char path[64], stat[256], wchan[64];
-	pid_t pid;
+	char path[600], stat[1024], wchan[64], *end;
+	DIR *proc = opendir("/proc"), *tasks;
+	struct dirent *p, *t;
 
-	for (pid = 2; pid < 32768; pid++) {
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		if (access(path, F_OK))
+	while (proc && (p = readdir(proc))) {
+		strtol(p->d_name, &end, 10);
+		if (*end || p->d_name[0] == '.' || !strcmp(p->d_name, "1"))
 			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", p->d_name);
 		cr_slurp(path, stat, sizeof(stat));
-		snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-		cr_slurp(path, wchan, sizeof(wchan));
-		/* Kernel threads are children of kthreadd, pid 2. */
-		if (pid != 2 && !strstr(stat, ") S 2 ") && !strstr(stat, ") I 2 "))
+		/* Kernel threads are kthreadd, pid 2, and its children. */
+		if (!strcmp(p->d_name, "2") || strstr(stat, ") S 2 ") ||
+		    strstr(stat, ") I 2 "))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/task", p->d_name);
+		tasks = opendir(path);
+		while (tasks && (t = readdir(tasks))) {
+			if (t->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/task/%s/stat",
+				 p->d_name, t->d_name);
+			cr_slurp(path, stat, sizeof(stat));
+			snprintf(path, sizeof(path), "/proc/%s/task/%s/wchan",
+				 p->d_name, t->d_name);
+			cr_slurp(path, wchan, sizeof(wchan));
 			TH_LOG("%.*s wchan %s", (int)strcspn(stat, "\n"), stat,
 			       wchan);
+			/* Where it is in the kernel, if the kernel can tell. */
+			snprintf(path, sizeof(path), "/proc/%s/task/%s/stack",
+				 p->d_name, t->d_name);
+			cr_slurp(path, stat, sizeof(stat));
+			if (stat[0])
+				TH_LOG("  stack %s", stat);
+		}
+		if (tasks)
+			closedir(tasks);
 	}
+	if (proc)
+		closedir(proc);
 }
 
 /*
