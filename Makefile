@@ -1,6 +1,6 @@
 # Checkpoint/restart for Linux 6.12: build, boot and test loop.
 # make demo | make check [TESTS=cr_basic,cr_mm] | make shell | make lint |
-# make bench | make stress [ROUNDS=200]
+# make bench | make stress [ROUNDS=200] | make fuzz [SECONDS=3600]
 # See README.md.
 
 SRC	:= $(CURDIR)/build/linux-source-6.12
@@ -18,7 +18,7 @@ DEPS := bc bison busybox-static ccache cpio flex gcc libc6-dev libelf-dev \
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: all deps src kernel kernel-debug kernel-nocr selftests initramfs check \
-	stress demo shell bench lint clean
+	stress fuzz demo shell bench lint clean
 
 all: kernel
 
@@ -59,12 +59,20 @@ initramfs: selftests
 check: kernel-debug initramfs
 	@dev/run-guest.sh $(call BZIMAGE,$(DEBUG)) build/initramfs.cpio.gz check $(TESTS)
 
-# Long runs on the debug kernel: make stress [ROUNDS=200] (random kills).
+# Long runs on the debug kernel: make stress [ROUNDS=200] (random kills),
+# make fuzz [SECONDS=3600] [SEED=n] (mutated images).
 ROUNDS	?= 200
+SECONDS	?= 3600
+SEED	?= $(shell date +%s)
 stress: kernel-debug initramfs
 	@CR_APPEND="cr.env=CR_STRESS_ROUNDS=$(ROUNDS) cr.timeout=$$(($(ROUNDS) * 20 + 600))" \
 	 CR_TIMEOUT=$$(($(ROUNDS) * 20 + 900)) dev/run-guest.sh \
 		$(call BZIMAGE,$(DEBUG)) build/initramfs.cpio.gz check cr_stress
+
+fuzz: kernel-debug initramfs
+	@CR_APPEND="cr.env=CR_FUZZ_SECONDS=$(SECONDS),CR_FUZZ_SEED=$(SEED) cr.timeout=$$(($(SECONDS) + 600))" \
+	 CR_TIMEOUT=$$(($(SECONDS) + 900)) dev/run-guest.sh \
+		$(call BZIMAGE,$(DEBUG)) build/initramfs.cpio.gz check cr_fuzz
 
 demo: kernel initramfs
 	@dev/run-guest.sh $(call BZIMAGE,$(KERNEL)) build/initramfs.cpio.gz demo
