@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/string_helpers.h>
 #include <linux/syscalls.h>
 
 #define CR_BUF_SIZE	(64 * 1024)
@@ -133,6 +134,33 @@ static loff_t *cr_ppos(struct file *file, loff_t *pos)
 }
 
 /*
+ * @msg, with its control characters escaped as \ooo: a reason may quote
+ * a path of a hostile image, and logfd may be a terminal - no escape
+ * sequence, and no line that looks like another reason. Frees @msg.
+ */
+static char *cr_escape(char *msg)
+{
+	size_t len, need;
+	char *out;
+
+	if (!msg)
+		return NULL;
+	len = strlen(msg);
+	need = string_escape_mem(msg, len, NULL, 0, ESCAPE_OCTAL | ESCAPE_NP,
+				 NULL);
+	if (need == len)
+		return msg;
+	out = kmalloc(need + 1, GFP_KERNEL);
+	if (out) {
+		string_escape_mem(msg, len, out, need, ESCAPE_OCTAL | ESCAPE_NP,
+				  NULL);
+		out[need] = '\0';
+	}
+	kfree(msg);
+	return out;
+}
+
+/*
  * Note "checkpoint: <reason>" or "restart: <reason>" for logfd, and return
  * @err so that callers can "return cr_err(ctx, -EBUSY, ...)". Reasons are
  * kept in memory and written when the syscall returns (cr_write_log()):
@@ -149,6 +177,7 @@ int cr_err(struct cr_ctx *ctx, int err, const char *fmt, ...)
 	va_start(args, fmt);
 	msg = kvasprintf(GFP_KERNEL, fmt, args);
 	va_end(args);
+	msg = cr_escape(msg);
 	if (!msg)
 		return err;
 	/* Tasks of a restart may fail at once; keep their lines whole. */

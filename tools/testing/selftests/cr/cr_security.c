@@ -276,6 +276,43 @@ TEST(root_restarts_a_tree_whose_parent_raised_its_nice)
 }
 
 /*
+ * A reason quotes a path of the image, which may hold anything: no
+ * control character reaches logfd - no escape sequence for a terminal,
+ * no line that looks like another reason.
+ */
+TEST(reasons_quote_paths_without_control_characters)
+{
+	struct cr_files f;
+	char path[96];
+	pid_t job;
+
+	cr_files_init(&f, "esc");
+	snprintf(path, sizeof(path),
+		 "/tmp/cr-esc-%d-\033[2J\nrestart: all is well", getpid());
+	close(open(path, O_RDWR | O_CREAT, 0600));
+	job = fork();
+	ASSERT_GE(job, 0);
+	if (!job) {
+		cr_child_init();
+		if (open(path, O_RDONLY) != 3)
+			_exit(2);
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	ASSERT_EQ(cr_wait_child_ready(f.go, job, NULL), 0);
+	ASSERT_EQ(cr_checkpoint_kill(&f, job), 0) TH_LOG("%s", cr_log(&f));
+	unlink(path);
+	EXPECT_EQ(sys_restart(0, f.img, 0, f.logfd), -1);
+	EXPECT_EQ(errno, ENOENT);
+	EXPECT_EQ(strchr(cr_log(&f), '\033'), NULL) TH_LOG("%s", cr_log(&f));
+	EXPECT_EQ(strchr(cr_log(&f), '\n'), strrchr(cr_log(&f), '\n'))
+		TH_LOG("%s", cr_log(&f));
+	EXPECT_NE(strstr(cr_log(&f), "\\033[2J\\012restart: all is well"), NULL)
+		TH_LOG("%s", cr_log(&f));
+	cr_files_fini(&f);
+}
+
+/*
  * What root's restart of a job of nobody's opens is what nobody may open,
  * found through no symlink: a file of the job, or its cwd, swapped since
  * checkpoint for root's through a symlink on the path, a hard link, or a
