@@ -76,9 +76,15 @@ static int round_of(struct __test_metadata *_metadata, struct cr_files *f,
 	lseek(f->img, 0, SEEK_SET);
 	ftruncate(f->img, 0);
 	ftruncate(f->logfd, 0);
+	/*
+	 * A checkpointer killed just after it killed the tree would look
+	 * like one killed while it wrote: when it is the victim, it leaves
+	 * the tree running, and the test kills the tree once it is saved.
+	 */
 	cp = fork();
 	if (!cp)
-		_exit(sys_checkpoint(target, f->img, CHECKPOINT_KILL,
+		_exit(sys_checkpoint(target, f->img,
+				     v == CHECKPOINTER ? 0 : CHECKPOINT_KILL,
 				     f->logfd) ? errno : 0);
 	if (v == TARGET)
 		kill_later(target, cp_ms);
@@ -108,6 +114,8 @@ static int round_of(struct __test_metadata *_metadata, struct cr_files *f,
 		return -1;
 	}
 	/* Saved and killed, all of it: its pids are free again. */
+	if (v == CHECKPOINTER)
+		kill(target, SIGKILL);
 	while (waitpid(-1, NULL, __WALL) > 0)
 		;
 	if (v == TARGET || v == CHECKPOINTER)
