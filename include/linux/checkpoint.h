@@ -107,8 +107,7 @@ struct cr_ctx {
 	char			*log;		/* reasons, for logfd at the end */
 	size_t			log_len;
 	loff_t			start;		/* the image's first byte */
-	bool			reason_final;	/* restart: trailer or EOF read,
-						 * or the file is no image */
+	bool			reason_final;	/* restart: its reason stands */
 	loff_t			pos;		/* in the image, if seekable */
 	u64			nbytes;		/* image bytes so far */
 	u32			csum;		/* crc32 of those bytes */
@@ -120,8 +119,7 @@ struct cr_ctx {
 	DECLARE_HASHTABLE(obj_hash, 8);
 	struct xarray		objs;
 	u32			last_objref;
-	bool			in_task;	/* restart: objects may come, the
-						 * reader's credentials known */
+	bool			in_task;	/* restart: objects may come */
 	struct list_head	pipes;		/* checkpoint: their ends */
 	struct list_head	shmems;		/* checkpoint: their VMAs */
 	struct list_head	unix_ahead;	/* checkpoint: sockets met early */

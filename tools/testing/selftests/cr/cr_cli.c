@@ -89,7 +89,7 @@ TEST_F(cli, pids_are_parsed_strictly)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		char *args[] = { "checkpoint", (char *)bad[i], self->image, NULL };
 
 		EXPECT_EQ(run_cr(args, -1, self->err, sizeof(self->err)), 2)
@@ -200,7 +200,7 @@ TEST_F(cli, help_explains_every_option)
 	ASSERT_GT(pread(fd, help, sizeof(help) - 1, 0), 0);
 	close(fd);
 	unlink(out);
-	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(opts); i++) {
 		char line[32];
 
 		snprintf(line, sizeof(line), "\n  %s ", opts[i]);

@@ -46,7 +46,8 @@ static int arm(const char *attr, unsigned int nth)
 	put(attr, "ignore-gfp-wait", "N");
 	put(attr, "ignore-gfp-highmem", "N");
 	put(attr, "min-order", "0");
-	return put(attr, "task-filter", "Y") || put(attr, "verbose", getenv("CR_FAULTS_VERBOSE") ?: "0") ||
+	return put(attr, "task-filter", "Y") ||
+	       put(attr, "verbose", getenv("CR_FAULTS_VERBOSE") ?: "0") ||
 	       put(attr, "probability", "100") || put(attr, "interval", n) ||
 	       put(attr, "times", "1");
 }
@@ -55,7 +56,7 @@ static void disarm(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
 		put(attrs[i], "times", "0");
 }
 
@@ -156,7 +157,7 @@ TEST_F_TIMEOUT(faults, one_failure_ends_cleanly, 1200)
 	srand(seed);
 	TH_LOG("seed %u, %u rounds", seed, rounds);
 	for (i = 0; i < rounds; i++) {
-		unsigned int a = rand() % (sizeof(attrs) / sizeof(attrs[0]));
+		unsigned int a = rand() % (ARRAY_SIZE(attrs));
 		unsigned int nth = 1 + rand() % (a == 2 ? 200 : 2000);
 		enum shape s = rand() % NR_SHAPES;
 		bool at_restart = rand() % 2;
@@ -235,9 +236,10 @@ TEST_F_TIMEOUT(faults, one_failure_ends_cleanly, 1200)
 		disarm();
 		failed[1] += !!err;
 		done[1]++;
-		ASSERT_NE(err, 255) TH_LOG("round %u (seed %u): %s %u: the restored %s was wrong: status %#x; %s",
-					   i, seed, attrs[a], nth, shape_name[s],
-					   status, cr_log(f));
+		ASSERT_NE(err, 255)
+			TH_LOG("round %u (seed %u): %s %u: the restored %s was wrong: status %#x; %s",
+			       i, seed, attrs[a], nth, shape_name[s], status,
+			       cr_log(f));
 		ASSERT_NE(err, -1) TH_LOG("round %u: the restarter died", i);
 		ASSERT_TRUE(all_gone())
 			TH_LOG("round %u (seed %u): %s %u left a task: %s", i,

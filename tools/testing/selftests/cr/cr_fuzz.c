@@ -375,9 +375,10 @@ TEST_F_TIMEOUT(slow, mutated_images_fail_cleanly, 86400)
 		errs[ret < 256 ? ret : 0]++;
 		if (!all_gone(!ret)) {
 			cr_log_tasks(_metadata);
-			ASSERT_TRUE(0) TH_LOG("image %lu (seed %u) as %s left a task; restart gave %d: %s%s",
-					      tried, seed, as_name[as], ret, what,
-					      cr_log(&f));
+			ASSERT_TRUE(0)
+				TH_LOG("image %lu (seed %u) as %s left a task; restart gave %d: %s%s",
+				       tried, seed, as_name[as], ret, what,
+				       cr_log(&f));
 		}
 	}
 	n = snprintf(line, sizeof(line), "%lu images in %ld s (%.1f/s): %lu restarted;",
