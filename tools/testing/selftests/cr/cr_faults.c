@@ -111,19 +111,6 @@ static pid_t start(struct cr_files *f, enum shape s)
 	return cr_wait_child_ready(f->go, pid, NULL) ? -1 : pid;
 }
 
-/* Every process made is gone, reaped by us (a subreaper). */
-static int all_gone(void)
-{
-	long end = cr_now_ms() + 30000;
-
-	while (cr_now_ms() < end) {
-		if (waitpid(-1, NULL, __WALL | WNOHANG) < 0 && errno == ECHILD)
-			return 1;
-		usleep(10000);
-	}
-	return 0;
-}
-
 FIXTURE(faults) {
 	struct cr_files f;
 };
@@ -202,7 +189,7 @@ TEST_F_TIMEOUT(faults, one_failure_ends_cleanly, 1200)
 			ASSERT_EQ(cr_wait_exit(target), CR_OK)
 				TH_LOG("round %u (seed %u): %s %u: the target was harmed: %d %s",
 				       i, seed, attrs[a], nth, err, cr_log(f));
-			ASSERT_TRUE(all_gone());
+			ASSERT_TRUE(cr_all_gone(false));
 			continue;
 		}
 
@@ -241,7 +228,7 @@ TEST_F_TIMEOUT(faults, one_failure_ends_cleanly, 1200)
 			       i, seed, attrs[a], nth, shape_name[s], status,
 			       cr_log(f));
 		ASSERT_NE(err, -1) TH_LOG("round %u: the restarter died", i);
-		ASSERT_TRUE(all_gone())
+		ASSERT_TRUE(cr_all_gone(false))
 			TH_LOG("round %u (seed %u): %s %u left a task: %s", i,
 			       seed, attrs[a], nth, cr_log(f));
 	}

@@ -273,31 +273,6 @@ static int make_seed(struct cr_files *f, enum shape s, struct image *img)
 	return split(img);
 }
 
-/*
- * Every process a refused restart made is gone, reaped by us (a
- * subreaper); those of a tree that restarted are killed first.
- */
-static int all_gone(bool restarted)
-{
-	long end = cr_now_ms() + 30000;
-	pid_t child[64];
-	int i, n;
-
-	while (cr_now_ms() < end) {
-		pid_t w = waitpid(-1, NULL, __WALL | WNOHANG);
-
-		if (w < 0 && errno == ECHILD)
-			return 1;
-		if (w > 0)
-			continue;
-		n = restarted ? cr_children_of(getpid(), child, 64) : 0;
-		for (i = 0; i < n; i++)
-			kill(child[i], SIGKILL);
-		usleep(10000);
-	}
-	return 0;
-}
-
 FIXTURE(slow) {};
 FIXTURE_SETUP(slow) {}
 FIXTURE_TEARDOWN(slow) {}
@@ -373,7 +348,7 @@ TEST_F_TIMEOUT(slow, mutated_images_fail_cleanly, 86400)
 			TH_LOG("first %s, as %s: %.300s", strerrorname_np(ret),
 			       as_name[as], cr_log(&f));
 		errs[ret < 256 ? ret : 0]++;
-		if (!all_gone(!ret)) {
+		if (!cr_all_gone(!ret)) {
 			cr_log_tasks(_metadata);
 			ASSERT_TRUE(0)
 				TH_LOG("image %lu (seed %u) as %s left a task; restart gave %d: %s%s",

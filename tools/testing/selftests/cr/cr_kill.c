@@ -6,29 +6,12 @@
  * and nothing left behind by a restart. The image goes through a pipe
  * that the test reads, so that it knows how far the writing has come.
  */
-#include <pthread.h>
 #include "../kselftest_harness.h"
 #include "cr_util.h"
+#include "cr_shapes.h"
 
 #define BIG	(64 << 20)	/* the target's memory: a long image */
 #define SOME	(1 << 20)	/* what the test reads before it kills */
-
-static unsigned long sum(const unsigned char *p, size_t len)
-{
-	unsigned long s = 0;
-	size_t i;
-
-	for (i = 0; i < len; i += 4096)
-		s = s * 31 + p[i];
-	return s;
-}
-
-static void *spin(void *arg)
-{
-	for (;;)
-		pause();
-	return NULL;
-}
 
 /*
  * A target with BIG bytes of memory and a second thread; once it is let
@@ -47,13 +30,13 @@ static pid_t big_target(struct cr_files *f)
 		cr_child_init();
 		mem = mmap(NULL, BIG, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (mem == MAP_FAILED || pthread_create(&t, NULL, spin, NULL))
+		if (mem == MAP_FAILED || pthread_create(&t, NULL, pauser, NULL))
 			_exit(2);
 		for (i = 0; i < BIG; i += 4096)
 			mem[i] = i / 4096 * 7 + 1;
-		before = sum(mem, BIG);
+		before = mem_sum(mem, BIG);
 		cr_wait_go(f->go);
-		_exit(sum(mem, BIG) == before ? CR_OK : CR_BAD);
+		_exit(mem_sum(mem, BIG) == before ? CR_OK : CR_BAD);
 	}
 	cr_wait_ready(f->go);
 	return child;

@@ -158,19 +158,6 @@ static int round_of(struct __test_metadata *_metadata, struct cr_files *f,
 	return 0;
 }
 
-/* Every process made by a round is gone, reaped by us (a subreaper). */
-static int all_gone(void)
-{
-	long end = cr_now_ms() + 30000;
-
-	while (cr_now_ms() < end) {
-		if (waitpid(-1, NULL, __WALL | WNOHANG) < 0 && errno == ECHILD)
-			return 1;
-		usleep(10000);
-	}
-	return 0;
-}
-
 FIXTURE(slow) {};
 FIXTURE_SETUP(slow) {}
 FIXTURE_TEARDOWN(slow) {}
@@ -200,7 +187,7 @@ TEST_F_TIMEOUT(slow, random_kills_end_cleanly, 86400)
 				   sizeof(why)), 0) TH_LOG("%s", why);
 		cp_ms[i] = (cr_now_ms() - t0) / 2 + 1;
 		rs_ms[i] = cp_ms[i];
-		ASSERT_TRUE(all_gone());
+		ASSERT_TRUE(cr_all_gone(false));
 	}
 	for (i = 0; i < rounds; i++) {
 		enum shape s = rand() % NR_SHAPES;
@@ -211,7 +198,7 @@ TEST_F_TIMEOUT(slow, random_kills_end_cleanly, 86400)
 				   why, sizeof(why)), 0)
 			TH_LOG("round %u (seed %u), %s, %s killed: %s", i, seed,
 			       shape_name[s], victim_name[v], why);
-		ASSERT_TRUE(all_gone())
+		ASSERT_TRUE(cr_all_gone(false))
 			TH_LOG("round %u (seed %u) left a task", i, seed);
 	}
 	TH_LOG("%u rounds: %u restarted; refused after a kill of the target %u, "

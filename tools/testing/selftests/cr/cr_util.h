@@ -358,6 +358,32 @@ static inline int cr_children_of(pid_t parent, pid_t *child, int max)
 	return n;
 }
 
+/*
+ * Wait up to 30 s until no child of ours is left - a subreaper's, the
+ * orphans of a tree included - reaping them, and killing them first if
+ * @kill_them. 1 if none is left.
+ */
+static inline int cr_all_gone(bool kill_them)
+{
+	long end = cr_now_ms() + 30000;
+	pid_t child[64];
+	int i, n;
+
+	while (cr_now_ms() < end) {
+		pid_t w = waitpid(-1, NULL, __WALL | WNOHANG);
+
+		if (w < 0 && errno == ECHILD)
+			return 1;
+		if (w > 0)
+			continue;
+		n = kill_them ? cr_children_of(getpid(), child, 64) : 0;
+		for (i = 0; i < n; i++)
+			kill(child[i], SIGKILL);
+		usleep(10000);
+	}
+	return 0;
+}
+
 #ifdef __KSELFTEST_HARNESS_H
 /*
  * The harness gives a test 30 s. On a debug kernel (KASAN, lockdep,
