@@ -3,10 +3,10 @@
  * restart(): rebuild a process tree from an image.
  *
  * The caller - the restarter - reads the image header and the tree, and
- * has each task made in image order by its creator: the root by itself,
- * a process by its parent, a thread by its process, with kernel_clone()
- * and the clone flags of what it shares with its creator. The new task
- * runs cr_restore_task_fn() before it first returns to user space. That
+ * has each task made in image order by its creator: the root by itself, a
+ * process by its parent, a thread by its process, with kernel_clone() and
+ * the clone flags of what it shares with its creator. The new task runs
+ * cr_restore_task_fn() before it first returns to user space. That
  * function reads the task's records in the task's own context, so its
  * memory, files and signal state are rebuilt as the task could have built
  * them itself: with its own limits, and with its own credentials - checked
@@ -14,11 +14,10 @@
  * then it makes the tasks it creates, when the restarter asks. Once the
  * whole tree is made and the image's trailer checked, each task takes its
  * process group, root, signal mask and own credentials, and parks on its
- * way out to user space. The
- * restarter installs its registers, as ptrace would, and releases the
- * tasks. Until then no new task has run a single user instruction: on
- * any error every task is killed, each reaps the processes it made, and
- * the restarter reaps the root.
+ * way out to user space. The restarter installs its registers, as ptrace
+ * would, and releases the tasks. Until then no new task has run a single
+ * user instruction: on any error every task is killed, each reaps the
+ * processes it made, and the restarter reaps the root.
  *
  * The root becomes a child of the restarter; restart() returns its pid.
  * The exit signals are 0 until the tasks are released, so a failed
