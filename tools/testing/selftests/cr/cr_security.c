@@ -145,6 +145,23 @@ TEST(restart_of_another_users_image_fails)
 	cr_files_fini(&f);
 }
 
+/* Only CAP_SYS_ADMIN may have an image trusted. */
+TEST(trusted_restart_needs_cap_sys_admin)
+{
+	pid_t user = fork();
+
+	ASSERT_GE(user, 0);
+	if (!user) {
+		int img = open("/dev/null", O_RDONLY);
+
+		drop_privileges();
+		if (sys_restart(0, img, RESTART_TRUSTED, -1) != -1)
+			_exit(CR_BAD);
+		_exit(errno == EPERM && cr_no_children() ? CR_OK : 10 + errno);
+	}
+	EXPECT_EQ(cr_wait_exit(user), CR_OK);
+}
+
 /* The value of @key ("CapEff:") in /proc/self/status, or ~0. */
 static unsigned long long status_hex(const char *key)
 {
