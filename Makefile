@@ -59,13 +59,13 @@ initramfs: selftests
 check: kernel-debug initramfs
 	@dev/run-guest.sh $(call BZIMAGE,$(DEBUG)) build/initramfs.cpio.gz check $(TESTS)
 
-# Long runs on the debug kernel: make stress [ROUNDS=200] (random kills),
-# make fuzz [SECONDS=3600] [SEED=n] (mutated images).
+# Long runs on the debug kernel: make stress [ROUNDS=200] [SEED=n] (random
+# kills), make fuzz [SECONDS=3600] [SEED=n] (mutated images).
 ROUNDS	?= 200
 SECONDS	?= 3600
 SEED	?= $(shell date +%s)
 stress: kernel-debug initramfs
-	@CR_APPEND="cr.env=CR_STRESS_ROUNDS=$(ROUNDS) cr.timeout=$$(($(ROUNDS) * 20 + 600))" \
+	@CR_APPEND="cr.env=CR_STRESS_ROUNDS=$(ROUNDS),CR_STRESS_SEED=$(SEED) cr.timeout=$$(($(ROUNDS) * 20 + 600))" \
 	 CR_TIMEOUT=$$(($(ROUNDS) * 20 + 900)) dev/run-guest.sh \
 		$(call BZIMAGE,$(DEBUG)) build/initramfs.cpio.gz check cr_stress
 

@@ -348,6 +348,9 @@ TEST_F_TIMEOUT(slow, mutated_images_fail_cleanly, 86400)
 			TH_LOG("first %s, as %s: %.300s", strerrorname_np(ret),
 			       as_name[as], cr_log(&f));
 		errs[ret < 256 ? ret : 0]++;
+		if (tried % 1000 == 0)
+			TH_LOG("%lu images in %ld s: %lu restarted", tried,
+			       (cr_now_ms() - t0) / 1000, restarted);
 		if (!cr_all_gone(!ret)) {
 			cr_log_tasks(_metadata);
 			ASSERT_TRUE(0)

@@ -200,6 +200,8 @@ TEST_F_TIMEOUT(slow, random_kills_end_cleanly, 86400)
 			       shape_name[s], victim_name[v], why);
 		ASSERT_TRUE(cr_all_gone(false))
 			TH_LOG("round %u (seed %u) left a task", i, seed);
+		if (st.rounds % 100 == 0)
+			TH_LOG("%u rounds: %u restarted", st.rounds, st.restarted);
 	}
 	TH_LOG("%u rounds: %u restarted; refused after a kill of the target %u, "
 	       "checkpointer %u, restarter %u, restored task %u; "
