@@ -70,6 +70,7 @@ struct cr_task_ctx {
 	struct completion	started;	/* ->task is set */
 	struct completion	ready;		/* records read, ->err set */
 	int			err;
+	bool			gone;		/* makes no more tasks */
 	int			exit_signal;
 	struct cr_arch_thread	*arch;		/* registers to install */
 	struct cr_commit	commit;

@@ -565,6 +565,24 @@ static struct cr_task_ctx *cr_spawn_asked(struct cr_ctx *ctx,
 	return child && child->creator == tc ? child : NULL;
 }
 
+/*
+ * @tc, killed, makes no more tasks: fail the one the restarter asked it
+ * for, if any. The restarter looks at ->gone after it asks (see
+ * cr_make_task()), so one of the two sees the other.
+ */
+static void cr_serve_killed(struct cr_ctx *ctx, struct cr_task_ctx *tc)
+{
+	struct cr_task_ctx *child;
+
+	WRITE_ONCE(tc->gone, true);
+	smp_mb();	/* ->gone before ctx->spawn, against cr_make_task() */
+	child = cr_spawn_asked(ctx, tc);
+	if (child) {
+		child->err = -ESRCH;
+		complete_all(&child->ready);
+	}
+}
+
 /* Make the tasks @tc creates, as the restarter asks, one at a time. */
 static int cr_serve(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
@@ -573,8 +591,10 @@ static int cr_serve(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	for (;;) {
 		if (wait_event_killable(ctx->spawn_wq,
 					READ_ONCE(ctx->spawn_done) ||
-					cr_spawn_asked(ctx, tc)))
+					cr_spawn_asked(ctx, tc))) {
+			cr_serve_killed(ctx, tc);
 			return -EINTR;
+		}
 		if (READ_ONCE(ctx->spawn_done))
 			return READ_ONCE(ctx->aborted) ? -ECANCELED : 0;
 		child = cr_spawn_asked(ctx, tc);
@@ -729,12 +749,18 @@ static int cr_make_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	tc->ctx = ctx;
 	if (tc->creator) {
 		WRITE_ONCE(ctx->spawn, tc);
-		wake_up_all(&ctx->spawn_wq);
+		smp_mb();	/* pairs with cr_serve_killed() */
+		if (READ_ONCE(tc->creator->gone))
+			tc->err = -ESRCH;
+		else
+			wake_up_all(&ctx->spawn_wq);
 	} else {
 		cr_spawn(ctx, tc);
 	}
-	if (wait_for_completion_killable(&tc->ready))
+	if (!tc->err && wait_for_completion_killable(&tc->ready))
 		return -EINTR;
+	if (tc->err == -ESRCH && tc->creator && READ_ONCE(tc->creator->gone))
+		return cr_err(ctx, -ESRCH, "a restored task was killed");
 	return tc->err;
 }
 
