@@ -56,6 +56,61 @@ static pid_t checkpointer(struct cr_files *f, pid_t target, int fd,
 	return pid;
 }
 
+/*
+ * A tree that restart() makes so that a creator waits to make a child
+ * while another task's memory is read - tasks are made breadth first: the
+ * root made A, A made A1, then the root made B, with BIG bytes of memory.
+ */
+static pid_t wide_tree(struct cr_files *f)
+{
+	pid_t root = fork();
+	int p[2];
+	char c[2];
+
+	if (!root) {
+		unsigned char *mem;
+		size_t i;
+
+		cr_child_init();
+		if (pipe(p))
+			_exit(2);
+		if (!fork()) {
+			if (!fork() && write(p[1], "a", 1) == 1)
+				pauser(NULL);
+			pauser(NULL);
+		}
+		if (!fork()) {
+			mem = mmap(NULL, BIG, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (mem == MAP_FAILED)
+				_exit(2);
+			for (i = 0; i < BIG; i += 4096)
+				mem[i] = i / 4096 % 255 + 1;
+			if (write(p[1], "b", 1) == 1)
+				pauser(NULL);
+			_exit(2);
+		}
+		if (read(p[0], c, 1) != 1 || read(p[0], c + 1, 1) != 1)
+			_exit(2);
+		close(p[0]);
+		close(p[1]);
+		cr_wait_go(f->go);
+		pauser(NULL);
+	}
+	cr_wait_ready(f->go);
+	return root;
+}
+
+/* A process that writes @len bytes of @buf to @fd, and exits. */
+static pid_t writer(int fd, const char *buf, size_t len)
+{
+	pid_t pid = fork();
+
+	if (!pid)
+		_exit(write(fd, buf, len) == len ? 0 : 1);
+	return pid;
+}
+
 /* Read @len bytes of the pipe, or all that comes before EOF. */
 static size_t drain(int fd, size_t len)
 {
@@ -168,6 +223,56 @@ TEST_F(kill, restarter_killed_while_it_reads)
 	while (!cr_no_children() && cr_now_ms() < end)
 		usleep(20000);
 	EXPECT_TRUE(cr_no_children());
+}
+
+/*
+ * A restored task killed while it waits to make a task: the restarter,
+ * which asks it for that task later, gives up with ESRCH rather than wait
+ * for it for ever, and nothing is left.
+ */
+TEST_F(kill, restored_creator_killed_before_it_makes_a_child)
+{
+	pid_t root, restarter, w, task[2];
+	char *image;
+	off_t size;
+	long end;
+	int n = 0;
+
+	root = wide_tree(&self->f);
+	ASSERT_EQ(cr_checkpoint_kill_tree(&self->f, root), 0)
+		TH_LOG("%s", cr_log(&self->f));
+	size = lseek(self->f.img, 0, SEEK_END);
+	ASSERT_GT(size, BIG / 2);
+	image = malloc(size);
+	ASSERT_NE(image, NULL);
+	ASSERT_EQ(pread(self->f.img, image, size, 0), size);
+
+	restarter = fork();
+	if (!restarter) {
+		close(self->pipe[1]);
+		_exit(sys_restart(0, self->pipe[0], 0, self->f.logfd) < 0 ?
+		      errno : 0);
+	}
+	/* Half the image: B's memory is being read, A waits to make A1. */
+	ASSERT_EQ(write(self->pipe[1], image, size / 2), size / 2);
+	end = cr_now_ms() + 30000;
+	while (cr_children_of(restarter, &root, 1) < 1 && cr_now_ms() < end)
+		usleep(10000);
+	while ((n = cr_children_of(root, task, 2)) < 2 && cr_now_ms() < end)
+		usleep(10000);
+	ASSERT_EQ(n, 2);
+	/* A was made first. */
+	ASSERT_EQ(kill(task[0] < task[1] ? task[0] : task[1], SIGKILL), 0);
+	w = writer(self->pipe[1], image + size / 2, size - size / 2);
+	close(self->pipe[1]);
+	self->pipe[1] = -1;
+	EXPECT_EQ(cr_wait_exit_ms(_metadata, restarter, 60000), ESRCH)
+		TH_LOG("%s", cr_log(&self->f));
+	EXPECT_NE(strstr(cr_log(&self->f), "killed"), NULL);
+	kill(restarter, SIGKILL);
+	kill(w, SIGKILL);
+	free(image);
+	EXPECT_TRUE(cr_all_gone(false));
 }
 
 TEST_HARNESS_MAIN
