@@ -193,12 +193,35 @@ int cr_err(struct cr_ctx *ctx, int err, const char *fmt, ...)
 	return err;
 }
 
+/* A wait that a signal interrupted, whatever the syscall would do next. */
+static bool cr_interrupted(long err)
+{
+	return err == -EINTR || err == -ERESTARTSYS || err == -ERESTARTNOINTR ||
+	       err == -ERESTARTNOHAND || err == -ERESTART_RESTARTBLOCK;
+}
+
+/*
+ * A signal interrupted a read or write of the image, on a pipe or socket.
+ * The stream has moved on, so this is -EINTR, never a restart. A fatal
+ * signal needs no reason: a killed restored task is the restarter's to
+ * explain.
+ */
+static int cr_io_interrupted(struct cr_ctx *ctx, const char *what)
+{
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	return cr_err(ctx, -EINTR, "a signal interrupted the %s of the image",
+		      what);
+}
+
 static int cr_write_out(struct cr_ctx *ctx, const void *buf, size_t len)
 {
 	while (len) {
 		ssize_t n = kernel_write(ctx->file, buf, len,
 					 cr_ppos(ctx->file, &ctx->pos));
 
+		if (cr_interrupted(n))
+			return cr_io_interrupted(ctx, "write");
 		if (n < 0)
 			return cr_err(ctx, n, "writing the image failed");
 		if (!n)
@@ -270,6 +293,8 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 
 			got = kernel_read(ctx->file, ctx->buf, CR_BUF_SIZE,
 					  cr_ppos(ctx->file, &ctx->pos));
+			if (cr_interrupted(got))
+				return cr_io_interrupted(ctx, "read");
 			if (got < 0)
 				return cr_err(ctx, got, "reading the image failed");
 			if (!got) {
@@ -498,6 +523,9 @@ static long cr_syscall(pid_t pid, int fd, unsigned long flags, int logfd,
 		return PTR_ERR(ctx);
 	cr_lsm_set_active(true);
 	ret = restart ? do_restart(ctx, pid) : do_checkpoint(ctx, pid);
+	/* Part of the image is read or written: never restart the syscall. */
+	if (cr_interrupted(ret))
+		ret = -EINTR;
 	ret = cr_write_log(ctx, ret);
 	cr_lsm_set_active(false);
 	cr_ctx_put(ctx);
