@@ -742,6 +742,18 @@ static int cr_read_trailer(struct cr_ctx *ctx)
 	return 0;
 }
 
+/*
+ * The error of restored task @tc, once ready: its signals are blocked, so
+ * -EINTR means it was killed, as does -ESRCH from a killed creator.
+ */
+static int cr_task_err(struct cr_ctx *ctx, struct cr_task_ctx *tc)
+{
+	if (tc->err == -EINTR ||
+	    (tc->err == -ESRCH && tc->creator && READ_ONCE(tc->creator->gone)))
+		return cr_err(ctx, -ESRCH, "a restored task was killed");
+	return tc->err;
+}
+
 /* Have task @tc made, by its creator or by us for the root, and read. */
 static int cr_make_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
@@ -759,9 +771,7 @@ static int cr_make_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	}
 	if (!tc->err && wait_for_completion_killable(&tc->ready))
 		return -EINTR;
-	if (tc->err == -ESRCH && tc->creator && READ_ONCE(tc->creator->gone))
-		return cr_err(ctx, -ESRCH, "a restored task was killed");
-	return tc->err;
+	return cr_task_err(ctx, tc);
 }
 
 /* Every task is parked, or failed to commit. */
@@ -773,7 +783,7 @@ static int cr_check_parked(struct cr_ctx *ctx)
 		struct cr_task_ctx *tc = ctx->tasks[i];
 
 		if (tc->err)
-			return tc->err;
+			return cr_task_err(ctx, tc);
 		if (tc->tt.flags & CR_TREE_ZOMBIE)
 			continue;
 		if ((tc->task->flags & PF_EXITING) ||
