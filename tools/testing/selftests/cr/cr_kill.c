@@ -6,15 +6,17 @@
  * and nothing left behind by a restart. The image goes through a pipe
  * that the test reads, so that it knows how far the writing has come.
  */
+#include <sys/ioctl.h>
 #include "../kselftest_harness.h"
 #include "cr_util.h"
 #include "cr_shapes.h"
 
-#define BIG	(64 << 20)	/* the target's memory: a long image */
-#define SOME	(1 << 20)	/* what the test reads before it kills */
+#define BIG_MEM		(64 << 20)	/* a target's memory: a long image */
+#define SOME		(1024 * 1024)	/* what the test reads before it kills */
+#define NR_STEPS	16		/* kill points of a restart, per image */
 
 /*
- * A target with BIG bytes of memory and a second thread; once it is let
+ * A target with BIG_MEM bytes of memory and a second thread; once it is let
  * go, it checks that its memory is as it left it.
  */
 static pid_t big_target(struct cr_files *f)
@@ -28,15 +30,15 @@ static pid_t big_target(struct cr_files *f)
 		size_t i;
 
 		cr_child_init();
-		mem = mmap(NULL, BIG, PROT_READ | PROT_WRITE,
+		mem = mmap(NULL, BIG_MEM, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (mem == MAP_FAILED || pthread_create(&t, NULL, pauser, NULL))
 			_exit(2);
-		for (i = 0; i < BIG; i += 4096)
+		for (i = 0; i < BIG_MEM; i += 4096)
 			mem[i] = i / 4096 * 7 + 1;
-		before = mem_sum(mem, BIG);
+		before = mem_sum(mem, BIG_MEM);
 		cr_wait_go(f->go);
-		_exit(mem_sum(mem, BIG) == before ? CR_OK : CR_BAD);
+		_exit(mem_sum(mem, BIG_MEM) == before ? CR_OK : CR_BAD);
 	}
 	cr_wait_ready(f->go);
 	return child;
@@ -59,7 +61,7 @@ static pid_t checkpointer(struct cr_files *f, pid_t target, int fd,
 /*
  * A tree that restart() makes so that a creator waits to make a child
  * while another task's memory is read - tasks are made breadth first: the
- * root made A, A made A1, then the root made B, with BIG bytes of memory.
+ * root made A, A made A1, then the root made B, with BIG_MEM bytes of memory.
  */
 static pid_t wide_tree(struct cr_files *f)
 {
@@ -80,11 +82,11 @@ static pid_t wide_tree(struct cr_files *f)
 			pauser(NULL);
 		}
 		if (!fork()) {
-			mem = mmap(NULL, BIG, PROT_READ | PROT_WRITE,
+			mem = mmap(NULL, BIG_MEM, PROT_READ | PROT_WRITE,
 				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			if (mem == MAP_FAILED)
 				_exit(2);
-			for (i = 0; i < BIG; i += 4096)
+			for (i = 0; i < BIG_MEM; i += 4096)
 				mem[i] = i / 4096 % 255 + 1;
 			if (write(p[1], "b", 1) == 1)
 				pauser(NULL);
@@ -109,6 +111,75 @@ static pid_t writer(int fd, const char *buf, size_t len)
 	if (!pid)
 		_exit(write(fd, buf, len) == len ? 0 : 1);
 	return pid;
+}
+
+/*
+ * The processes restart() has made so far for @restarter, breadth first,
+ * zombies left out: up to @max in @task; their number.
+ */
+static int restored_processes(pid_t restarter, pid_t *task, int max)
+{
+	char path[64], stat[512], *end;
+	int n, i;
+
+	n = cr_children_of(restarter, task, max);
+	for (i = 0; i < n && n < max; i++)
+		n += cr_children_of(task[i], task + n, max - n);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", task[i]);
+		cr_slurp(path, stat, sizeof(stat));
+		end = strrchr(stat, ')');
+		if (!end || end[2] == 'Z')
+			task[i--] = task[--n];
+	}
+	return n;
+}
+
+/*
+ * Restart @image through a pipe; once its first @at bytes are read, kill
+ * the @which-th restored process, if any, and write the rest. The
+ * restarter's exit status, or -2 if there was no process to kill yet.
+ */
+static int kill_at(struct __test_metadata *_metadata, struct cr_files *f,
+		   const char *image, size_t size, size_t at, int which)
+{
+	pid_t restarter, w = 0, task[16];
+	int p[2], n, left, ret = -1;
+	long end;
+
+	if (pipe(p))
+		return -1;
+	ftruncate(f->logfd, 0);
+	restarter = fork();
+	if (!restarter) {
+		close(p[1]);
+		_exit(sys_restart(0, p[0], 0, f->logfd) < 0 ? errno : 0);
+	}
+	/* Wait until the bytes are read, and the reader waits for more. */
+	if (write(p[1], image, at) != at)
+		goto out;
+	ret = -2;
+	end = cr_now_ms() + 30000;
+	while (!ioctl(p[0], FIONREAD, &left) && left && cr_now_ms() < end)
+		usleep(10000);
+	usleep(50000);
+	n = restored_processes(restarter, task, 16);
+	if (!n)
+		goto out;
+	kill(task[which % n], SIGKILL);
+	w = writer(p[1], image + at, size - at);
+	close(p[1]);
+	p[1] = -1;
+	ret = cr_wait_exit_ms(_metadata, restarter, 60000);
+out:
+	close(p[0]);
+	close(p[1]);
+	kill(restarter, SIGKILL);
+	if (w > 0)
+		kill(w, SIGKILL);
+	if (!cr_all_gone(false))
+		ret = -1;
+	return ret;
 }
 
 /* Read @len bytes of the pipe, or all that comes before EOF. */
@@ -203,7 +274,7 @@ TEST_F(kill, restarter_killed_while_it_reads)
 	ASSERT_EQ(cr_checkpoint_kill(&self->f, target), 0)
 		TH_LOG("%s", cr_log(&self->f));
 	size = lseek(self->f.img, 0, SEEK_END);
-	ASSERT_GT(size, BIG / 2);
+	ASSERT_GT(size, BIG_MEM / 2);
 	image = malloc(size / 2);
 	ASSERT_EQ(pread(self->f.img, image, size / 2, 0), size / 2);
 
@@ -242,7 +313,7 @@ TEST_F(kill, restored_creator_killed_before_it_makes_a_child)
 	ASSERT_EQ(cr_checkpoint_kill_tree(&self->f, root), 0)
 		TH_LOG("%s", cr_log(&self->f));
 	size = lseek(self->f.img, 0, SEEK_END);
-	ASSERT_GT(size, BIG / 2);
+	ASSERT_GT(size, BIG_MEM / 2);
 	image = malloc(size);
 	ASSERT_NE(image, NULL);
 	ASSERT_EQ(pread(self->f.img, image, size, 0), size);
@@ -273,6 +344,61 @@ TEST_F(kill, restored_creator_killed_before_it_makes_a_child)
 	kill(w, SIGKILL);
 	free(image);
 	EXPECT_TRUE(cr_all_gone(false));
+}
+
+/*
+ * A restored task killed at each of many points of a restart, spread over
+ * the records of the images of a tree and of a process with threads:
+ * restart() always gives ESRCH, and leaves nothing.
+ */
+TEST_F_TIMEOUT(kill, a_restored_task_killed_at_any_step, CR_SLOW_TIMEOUT)
+{
+	static const enum shape shapes[] = { TREE, BIG };
+	size_t size, *start, nr, i, pos;
+	unsigned int s, k, killed = 0;
+	char *image;
+	pid_t pid;
+	int ret;
+
+	for (s = 0; s < ARRAY_SIZE(shapes); s++) {
+		unlink(self->f.go);
+		pid = fork();
+		if (!pid) {
+			cr_child_init();
+			_exit(shape_fn[shapes[s]](self->f.go));
+		}
+		ASSERT_EQ(cr_wait_child_ready(self->f.go, pid, NULL), 0);
+		ASSERT_EQ(cr_checkpoint_kill_tree(&self->f, pid), 0)
+			TH_LOG("%s", cr_log(&self->f));
+		size = lseek(self->f.img, 0, SEEK_END);
+		image = malloc(size);
+		start = calloc(size / sizeof(struct cr_hdr), sizeof(*start));
+		ASSERT_TRUE(image && start);
+		ASSERT_EQ(pread(self->f.img, image, size, 0), size);
+		for (nr = 0, pos = 0; pos + sizeof(struct cr_hdr) <= size; nr++) {
+			start[nr] = pos;
+			pos += sizeof(struct cr_hdr) +
+			       ((struct cr_hdr *)(image + pos))->len;
+		}
+		ASSERT_EQ(pos, size);
+		for (k = 0; k < NR_STEPS; k++) {
+			/* The start of a record, the trailer's excluded. */
+			i = 1 + k * (nr - 2) / NR_STEPS;
+			ret = kill_at(_metadata, &self->f, image, size,
+				      start[i], k);
+			if (ret == -2)
+				continue;
+			killed++;
+			EXPECT_EQ(ret, ESRCH)
+				TH_LOG("%s: killed at record %zu of %zu (byte %zu): %s",
+				       shape_name[shapes[s]], i, nr, start[i],
+				       cr_log(&self->f));
+		}
+		free(start);
+		free(image);
+	}
+	TH_LOG("%u restarts, each with a restored task killed", killed);
+	EXPECT_GT(killed, NR_STEPS);
 }
 
 TEST_HARNESS_MAIN
