@@ -838,6 +838,9 @@ long do_restart(struct cr_ctx *ctx, pid_t pid)
 	for (i = 0; !ret && i < ctx->nr_tasks; i++)
 		if (!(ctx->tasks[i]->tt.flags & CR_TREE_ZOMBIE))
 			ret = cr_arch_restore_thread(ctx, ctx->tasks[i]);
+	/* Killed up to here, we leave nothing; from here on, the tree lives. */
+	if (!ret && fatal_signal_pending(current))
+		ret = -EINTR;
 	if (ret) {
 		cr_abort(ctx);
 		return ret;
