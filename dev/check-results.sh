@@ -10,7 +10,8 @@ if ! grep -q "CR-GUEST-DONE" "$console"; then
 fi
 reports=$(tr -d '\r' < "$console" | grep -nE \
 	'BUG:|WARNING:|Oops|KASAN|UBSAN|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|unreferenced object|blocked for more than|soft lockup|hard LOCKUP|list_add corruption|list_del corruption' |
-	grep -v 'KASAN: enabled\|kasan: KernelAddressSanitizer initialized\|CONFIG_KASAN' | head -20)
+	grep -v 'KASAN: enabled\|kasan: KernelAddressSanitizer initialized\|CONFIG_KASAN' |
+	grep -v 'traps: .*\[[0-9]*\] general protection fault ip:' | head -20)
 if [ -n "$reports" ]; then
 	echo "FAIL: the kernel reported problems:"
 	echo "$reports"
