@@ -1,6 +1,7 @@
 # Checkpoint/restart for Linux 6.12: build, boot and test loop.
-# make demo | make check [TESTS=cr_basic,cr_mm] | make shell | make lint |
-# make bench | make stress [ROUNDS=200] | make fuzz [SECONDS=3600]
+# make demo | make check [TESTS=cr_basic,cr_mm] | make check-nocr |
+# make shell | make lint | make bench | make stress [ROUNDS=200] |
+# make fuzz [SECONDS=3600]
 # See README.md.
 
 SRC	:= $(CURDIR)/build/linux-source-6.12
@@ -18,7 +19,7 @@ DEPS := bc bison busybox-static ccache cpio flex gcc libc6-dev libelf-dev \
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: all deps src kernel kernel-debug kernel-nocr selftests initramfs check \
-	stress fuzz demo shell bench lint clean
+	check-nocr stress fuzz demo shell bench lint clean
 
 all: kernel
 
@@ -73,6 +74,11 @@ fuzz: kernel-debug initramfs
 	@CR_APPEND="cr.env=CR_FUZZ_SECONDS=$(SECONDS),CR_FUZZ_SEED=$(SEED) cr.timeout=$$(($(SECONDS) + 600))" \
 	 CR_TIMEOUT=$$(($(SECONDS) + 900)) dev/run-guest.sh \
 		$(call BZIMAGE,$(DEBUG)) build/initramfs.cpio.gz check cr_fuzz
+
+# On a kernel without the syscalls (CONFIG_CHECKPOINT=n) every test skips.
+check-nocr: kernel-nocr initramfs
+	@CR_EXPECT=skip dev/run-guest.sh $(call BZIMAGE,$(NOCR)) \
+		build/initramfs.cpio.gz check $(TESTS)
 
 demo: kernel initramfs
 	@dev/run-guest.sh $(call BZIMAGE,$(KERNEL)) build/initramfs.cpio.gz demo

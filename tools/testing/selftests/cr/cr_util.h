@@ -386,6 +386,17 @@ static inline int cr_all_gone(bool kill_them)
 
 #ifdef __KSELFTEST_HARNESS_H
 /*
+ * On a kernel without the syscalls (CONFIG_CHECKPOINT=n, or an
+ * architecture that has none yet), every test program skips as a whole.
+ * restart() of pid -1 is refused at once where it exists.
+ */
+static void __attribute__((constructor)) cr_need_syscalls(void)
+{
+	if (sys_restart(-1, -1, 0, -1) < 0 && errno == ENOSYS)
+		ksft_exit_skip("checkpoint() and restart() are not in this kernel\n");
+}
+
+/*
  * The harness gives a test 30 s. On a debug kernel (KASAN, lockdep,
  * kmemleak) under TCG, on a machine busy with other work, one checkpoint
  * and restart of a small tree takes seconds: each test here has
