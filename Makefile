@@ -91,15 +91,24 @@ bench: kernel kernel-nocr initramfs
 shell: kernel initramfs
 	@dev/run-guest.sh $(call BZIMAGE,$(KERNEL)) build/initramfs.cpio.gz shell
 
-# checkpatch --strict on the new files and the patches; sparse and W=1.
+# checkpatch --strict on the new files and the patches; sparse and W=1;
+# Sphinx on the documentation.
 OURS_C := $(shell git ls-files 'kernel/checkpoint/*.[ch]' 'arch/x86/checkpoint/*.c' \
 	  fs/checkpoint.c mm/checkpoint.c 'include/*checkpoint.h')
+LINT_DEPS := python3-sphinx
 lint: kernel
+	@missing=$$(for p in $(LINT_DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "  APT     $$missing"; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null; \
+	fi
 	@$(SRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f $(OURS_C)
 	@for p in patches/*.patch; do \
 		$(SRC)/scripts/checkpatch.pl --strict --no-tree --quiet - < $$p || exit 1; \
 	done
 	@dev/cc-ours.sh $(KERNEL) W=1 C=2
+	@dev/docs.sh build/docs
 
 clean:
 	rm -rf build
