@@ -105,7 +105,8 @@ lint: kernel
 	fi
 	@$(SRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f $(OURS_C)
 	@for p in patches/*.patch; do \
-		$(SRC)/scripts/checkpatch.pl --strict --no-tree --quiet - < $$p || exit 1; \
+		$(SRC)/scripts/checkpatch.pl --strict --no-tree --no-signoff \
+			--quiet - < $$p || exit 1; \
 	done
 	@dev/cc-ours.sh $(KERNEL) W=1 C=2
 	@dev/docs.sh build/docs

@@ -38,12 +38,9 @@ def main():
         if new[path].count(old) != 1:
             sys.exit(f"{path}: anchor found {new[path].count(old)} times: {old[:60]!r}")
         new[path] = new[path].replace(old, repl)
+    # No author and no sign-off: whoever sends the series adds theirs.
     buf = io.StringIO()
-    author = "Checkpoint/restart developers <cr-dev@localhost>"
-    buf.write("From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
-              f"From: {author}\nDate: Wed, 25 Nov 2026 00:00:00 +0000\n"
-              f"Subject: [PATCH] {spec['SUBJECT']}\n\n{spec['BODY'].strip()}\n\n"
-              f"Signed-off-by: {author}\n---\n")
+    buf.write(f"Subject: [PATCH] {spec['SUBJECT']}\n\n{spec['BODY'].strip()}\n---\n")
     with tempfile.TemporaryDirectory() as tmp:
         for p in paths:
             for side, text in (("a", orig[p]), ("b", new[p])):
@@ -53,7 +50,6 @@ def main():
                                 f"a/{p}", f"b/{p}"], cwd=tmp,
                                capture_output=True, text=True).stdout
             buf.write(d.replace(f" a/{p} b/{p}\n", f" a/{p} b/{p}\n", 1))
-    buf.write("-- \n2.39.5\n\n")
     os.makedirs("patches", exist_ok=True)
     open(f"patches/{spec['NAME']}.patch", "w").write(buf.getvalue())
 

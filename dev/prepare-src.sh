@@ -29,10 +29,14 @@ applied="$SRC/.cr-patches"
 mkdir -p "$applied"
 old=($(cd "$applied" && ls *.patch 2>/dev/null || true))
 new=($(cd "$TOP/patches" && ls *.patch 2>/dev/null || true))
+# A patch whose diff is the same, its changelog changed or not, is kept.
+diff_of() { sed -n '/^diff --git /,$p' "$1"; }
 keep=0
 while [ $keep -lt ${#old[@]} ] && [ $keep -lt ${#new[@]} ] &&
       [ "${old[$keep]}" = "${new[$keep]}" ] &&
-      cmp -s "$applied/${old[$keep]}" "$TOP/patches/${new[$keep]}"; do
+      cmp -s <(diff_of "$applied/${old[$keep]}") \
+	     <(diff_of "$TOP/patches/${new[$keep]}"); do
+	cp "$TOP/patches/${new[$keep]}" "$applied/"
 	keep=$((keep + 1))
 done
 for ((i = ${#old[@]} - 1; i >= keep; i--)); do
