@@ -92,10 +92,10 @@ shell: kernel initramfs
 	@dev/run-guest.sh $(call BZIMAGE,$(KERNEL)) build/initramfs.cpio.gz shell
 
 # checkpatch --strict on the new files and the patches; sparse and W=1;
-# Sphinx on the documentation.
+# Sphinx on the documentation; mandoc and groff on the man pages.
 OURS_C := $(shell git ls-files 'kernel/checkpoint/*.[ch]' 'arch/x86/checkpoint/*.c' \
 	  fs/checkpoint.c mm/checkpoint.c 'include/*checkpoint.h')
-LINT_DEPS := python3-sphinx
+LINT_DEPS := python3-sphinx mandoc groff
 lint: kernel
 	@missing=$$(for p in $(LINT_DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -110,6 +110,7 @@ lint: kernel
 	done
 	@dev/cc-ours.sh $(KERNEL) W=1 C=2
 	@dev/docs.sh build/docs
+	@dev/man-lint.sh man/man2/*.2
 
 clean:
 	rm -rf build
