@@ -94,7 +94,8 @@ shell: kernel initramfs
 # checkpatch --strict on the new files and the patches; sparse and W=1;
 # Sphinx on the documentation; mandoc and groff on the man pages.
 OURS_C := $(shell git ls-files 'kernel/checkpoint/*.[ch]' 'arch/x86/checkpoint/*.c' \
-	  fs/checkpoint.c mm/checkpoint.c 'include/*checkpoint.h')
+	  fs/checkpoint.c mm/checkpoint.c net/unix/checkpoint.c 'ipc/*.c' \
+	  'security/checkpoint/*.c' 'include/*checkpoint.h')
 LINT_DEPS := python3-sphinx mandoc groff
 lint: kernel
 	@missing=$$(for p in $(LINT_DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -12,7 +12,8 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 # Paths this project adds to the kernel tree.
 OVERLAY="kernel/checkpoint include/linux/checkpoint.h
 include/uapi/linux/checkpoint.h arch/x86/checkpoint fs/checkpoint.c
-mm/checkpoint.c tools/testing/selftests/cr Documentation/checkpoint"
+mm/checkpoint.c net/unix/checkpoint.c ipc/checkpoint.c ipc/mq_checkpoint.c
+security/checkpoint tools/testing/selftests/cr Documentation/checkpoint"
 
 if [ ! -f "$SRC/Makefile" ]; then
 	echo "  UNPACK  $TARBALL"

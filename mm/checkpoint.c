@@ -15,7 +15,7 @@
  * and made anew at restart for every mapping and open file of it. All of
  * its mappings must be in the image, or the restored tasks would stop
  * sharing it with the others. A VMA of SysV shared memory maps the file
- * shmat() made, an object of kernel/checkpoint/ipc.c written after the
+ * shmat() made, an object of ipc/checkpoint.c written after the
  * CR_MM.
  *
  * restart() gives the new task a fresh mm, as execve() does, maps each VMA

@@ -4,7 +4,7 @@ BODY = """
 Tell whether a process, or one thread of it in task/<tid>/, can be
 checkpointed: "yes", or "no: " and the first reason the checkpoint LSM
 recorded. Reading it needs ptrace-read rights over the task. The
-functions live with the LSM in kernel/checkpoint/lsm.c.
+functions live with the LSM in security/checkpoint/lsm.c.
 """
 EDITS = [
     ("fs/proc/base.c",

@@ -3,7 +3,7 @@ SUBJECT = "prctl: add PR_GET_CHECKPOINTABLE"
 BODY = """
 Let a process ask whether it can be checkpointed, and why not, without
 reading its own /proc/<pid>/checkpointable. The answer comes from the
-checkpoint LSM's mark, in kernel/checkpoint/lsm.c; without
+checkpoint LSM's mark, in security/checkpoint/lsm.c; without
 CONFIG_CHECKPOINT the option is EINVAL, like any unknown one.
 
 As Yama's PR_SET_PTRACER, the option's number spells its owner's name

@@ -192,7 +192,7 @@ enum cr_support cr_file_support(const struct file *file, char *why);
 bool cr_chrdev_supported(dev_t dev);
 const char *cr_clone_unsupported(u64 clone_flags);
 
-/* kernel/checkpoint/lsm.c */
+/* security/checkpoint/lsm.c */
 bool cr_task_reason(struct task_struct *t, bool process, char *buf);
 void cr_lsm_set_active(bool active);
 int proc_pid_checkpointable(struct seq_file *m, struct pid_namespace *ns,
@@ -273,7 +273,7 @@ void cr_put_pipe_ends(void *ends);
 int cr_unlink_socket_file(const char *name);
 int cr_chmod_socket_file(const struct path *path, umode_t mode);
 
-/* kernel/checkpoint/unix.c */
+/* net/unix/checkpoint.c */
 int cr_write_unix(struct cr_ctx *ctx, struct task_struct *t,
 		  struct file *file, u32 *objref);
 int cr_restore_unix(struct cr_ctx *ctx, const struct cr_hdr *hdr);
@@ -282,7 +282,7 @@ int cr_finish_unix(struct cr_ctx *ctx);
 int cr_check_unix(struct cr_ctx *ctx);
 void cr_release_unix(struct cr_ctx *ctx);
 
-/* kernel/checkpoint/ipc.c */
+/* ipc/checkpoint.c */
 #ifdef CONFIG_SYSVIPC
 int cr_snap_sysv(struct cr_ctx *ctx, struct ipc_namespace *ns,
 		 struct cr_ipc *rec);
@@ -354,7 +354,7 @@ static inline int cr_restore_sem_undo(struct cr_ctx *ctx,
 }
 #endif
 
-/* kernel/checkpoint/mqueue.c */
+/* ipc/mq_checkpoint.c */
 #define CR_MQUEUE_MAGIC	0x19800202	/* ipc/mqueue.c's, not exported */
 
 #ifdef CONFIG_POSIX_MQUEUE
