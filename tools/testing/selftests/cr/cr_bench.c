@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the checkpoint LSM costs tasks that are never checkpointed: loops of
- * the syscalls its hooks sit on. Not a test; dev/bench.sh runs it on kernels
- * with and without CONFIG_CHECKPOINT and compares.
+ * the syscalls its hooks sit on. Not a test: run it on kernels with and
+ * without CONFIG_CHECKPOINT, and compare.
  *
  * Usage: cr_bench [iterations]. Prints one line per loop: name, ns per
  * iteration (the best of 5 runs).
