@@ -35,7 +35,14 @@ static void cr_obj_put(struct cr_obj *obj, bool restart)
 	kfree(obj);
 }
 
-/* checkpoint: the objref of @ptr, or 0 if it has not been written yet. */
+/**
+ * cr_obj_lookup() - Find the objref of a checkpointed object.
+ * @ctx: A checkpoint context.
+ * @ptr: The object's kernel pointer.
+ *
+ * Context: Process context, the checkpointer.
+ * Return: Its objref, or 0 if it has not been written yet.
+ */
 u32 cr_obj_lookup(struct cr_ctx *ctx, void *ptr)
 {
 	struct cr_obj *obj;
@@ -63,7 +70,17 @@ static int cr_obj_hash(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
 	return 0;
 }
 
-/* checkpoint: give @ptr the next objref. */
+/**
+ * cr_obj_add() - Give an object about to be written the next objref.
+ * @ctx: A checkpoint context.
+ * @ptr: The object's kernel pointer.
+ * @type: Its type; a file (CR_OBJ_FILE, CR_OBJ_SHM_ATTACH) is held by the
+ *	context until it is freed, so that its address is not reused.
+ * @objref: Set to its objref.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: 0 or -ENOMEM.
+ */
 int cr_obj_add(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
 	       u32 *objref)
 {
@@ -74,9 +91,16 @@ int cr_obj_add(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
 	return err;
 }
 
-/*
- * checkpoint: give @ptr an objref given ahead - to a socket's peer, met
- * with the socket, before its file is.
+/**
+ * cr_obj_add_as() - Give an object an objref handed out ahead.
+ * @ctx: A checkpoint context.
+ * @ptr: The object's kernel pointer.
+ * @type: Its type, as for cr_obj_add().
+ * @objref: The objref, given before the object was met: to a socket's
+ *	peer, met with the socket before its own file.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: 0 or -ENOMEM.
  */
 int cr_obj_add_as(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
 		  u32 objref)
@@ -84,9 +108,16 @@ int cr_obj_add_as(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
 	return cr_obj_hash(ctx, ptr, type, objref);
 }
 
-/*
- * restart: @ptr, whose reference passes to the context, is @objref. On
- * error the caller keeps the reference.
+/**
+ * cr_obj_insert() - Record an object made again at restart.
+ * @ctx: A restart context.
+ * @objref: Its objref in the image.
+ * @type: Its type.
+ * @ptr: The object; the caller's reference passes to the context.
+ *
+ * Context: Process context, the task reading the image; may sleep.
+ * Return: 0; on error, which keeps the reference the caller's, -EINVAL
+ * with its reason for objref 0 or one defined twice, or -ENOMEM.
  */
 int cr_obj_insert(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type,
 		  void *ptr)
@@ -111,7 +142,16 @@ int cr_obj_insert(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type,
 	return err;
 }
 
-/* restart: the object @objref, which must be of @type. */
+/**
+ * cr_obj_find() - Find an object of the image made again at restart.
+ * @ctx: A restart context.
+ * @objref: Its objref, as a record refers to it.
+ * @type: The type it must have.
+ *
+ * Context: Process context, any task of the restart.
+ * Return: The object, still the context's, or NULL with the reason given
+ * if the image has no such object of that type.
+ */
 void *cr_obj_find(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type)
 {
 	struct cr_obj *obj = xa_load(&ctx->objs, objref);
@@ -123,6 +163,12 @@ void *cr_obj_find(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type)
 	return obj->ptr;
 }
 
+/**
+ * cr_obj_release_all() - Drop every object of a context.
+ * @ctx: The context, being freed.
+ *
+ * Context: Process context; may sleep.
+ */
 void cr_obj_release_all(struct cr_ctx *ctx)
 {
 	struct hlist_node *tmp;

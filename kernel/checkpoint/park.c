@@ -55,9 +55,17 @@ static void cr_park_work(struct callback_head *work)
 	cr_ctx_put(ctx);
 }
 
-/*
- * Ask @task to park. ctx->nr_unparked must count it already. The work holds
- * a reference on @ctx until it has run or has been cancelled.
+/**
+ * cr_park_task() - Ask a task to park on its way to user space.
+ * @ctx: The context; ctx->nr_unparked must count the task already.
+ * @tc: The task's context, whose park it uses.
+ * @task: The task.
+ *
+ * Queues a task work that parks @task until cr_release_parked(); the work
+ * holds a reference on @ctx until it has run or has been cancelled.
+ *
+ * Context: Process context.
+ * Return: 0, or -ESRCH if @task is exiting.
  */
 int cr_park_task(struct cr_ctx *ctx, struct cr_task_ctx *tc,
 		 struct task_struct *task)
@@ -90,10 +98,18 @@ static int cr_wait_inactive(struct cr_ctx *ctx, struct task_struct *t)
 	return 0;
 }
 
-/*
- * Wait until every task of ctx->tasks with a queued park work is parked and
- * off its CPU. A task that stops (SIGSTOP, ptrace) before it parks would
- * keep us waiting: give up with -EBUSY instead.
+/**
+ * cr_wait_parked() - Wait until every task asked to park is parked.
+ * @ctx: The context.
+ *
+ * Waits until every task of ctx->tasks with a queued park work is parked
+ * and off its CPU, so that its registers and FPU state are in memory. A
+ * task that stops (SIGSTOP, ptrace) before it parks would keep us
+ * waiting: give up instead.
+ *
+ * Context: Process context, the checkpointer or restarter; sleeps.
+ * Return: 0; -EBUSY if a task is stopped, -ESRCH if one is exiting, or
+ * -EINTR if the caller is killed.
  */
 int cr_wait_parked(struct cr_ctx *ctx)
 {
@@ -128,7 +144,15 @@ int cr_wait_parked(struct cr_ctx *ctx)
 	return 0;
 }
 
-/* Let every parked task go on; cancel the works that have not run yet. */
+/**
+ * cr_release_parked() - Let every parked task go on.
+ * @ctx: The context.
+ *
+ * Wakes every parked task, and cancels the park works that have not run
+ * yet. A task killed while parked dies on its way to user space.
+ *
+ * Context: Process context, the checkpointer or restarter.
+ */
 void cr_release_parked(struct cr_ctx *ctx)
 {
 	unsigned int i;

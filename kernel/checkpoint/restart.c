@@ -328,8 +328,8 @@ fail:
 }
 
 /**
- * cr_as_job - take on the credentials of the task whose records are read
- * @ctx: the restart
+ * cr_as_job() - Take on the credentials of the task whose records are read.
+ * @ctx: A restart context.
  *
  * Paths of the image are walked, files opened, deleted files made, AF_UNIX
  * sockets bound as the job itself, with the credentials it will run with:
@@ -338,8 +338,9 @@ fail:
  * restarter's rights, by the rules of the syscalls that set it. With
  * RESTART_TRUSTED, the restarter's credentials stay.
  *
- * Context: a restored task, reading its records (ctx->in_task).
- * Return: what to give cr_as_restarter().
+ * Context: Process context, a restored task reading its records
+ * (ctx->in_task).
+ * Return: What to give cr_as_restarter().
  */
 const struct cred *cr_as_job(struct cr_ctx *ctx)
 {
@@ -349,8 +350,10 @@ const struct cred *cr_as_job(struct cr_ctx *ctx)
 }
 
 /**
- * cr_as_restarter - back to the restarter's credentials
- * @old: what cr_as_job() returned
+ * cr_as_restarter() - Go back to the restarter's credentials.
+ * @old: What cr_as_job() returned.
+ *
+ * Context: Process context, the task that called cr_as_job().
  */
 void cr_as_restarter(const struct cred *old)
 {

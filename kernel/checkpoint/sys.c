@@ -123,6 +123,15 @@ static void cr_ctx_free(struct kref *ref)
 	kfree(ctx);
 }
 
+/**
+ * cr_ctx_put() - Drop a reference to a checkpoint or restart context.
+ * @ctx: The context.
+ *
+ * The last reference frees the context with every object, file and task
+ * context it holds.
+ *
+ * Context: Process context; may sleep.
+ */
 void cr_ctx_put(struct cr_ctx *ctx)
 {
 	kref_put(&ctx->ref, cr_ctx_free);
@@ -160,12 +169,21 @@ static char *cr_escape(char *msg)
 	return out;
 }
 
-/*
- * Note "checkpoint: <reason>" or "restart: <reason>" for logfd, and return
- * @err so that callers can "return cr_err(ctx, -EBUSY, ...)". Reasons are
- * kept in memory and written when the syscall returns (cr_write_log()):
- * they are given with locks held - a target's mmap_lock - and logfd may
- * be anything, a pipe to fill or a file on FUSE.
+/**
+ * cr_err() - Give the reason of a failure.
+ * @ctx: The context.
+ * @err: The error, a negative errno.
+ * @fmt: printf() format of the reason, then its arguments.
+ *
+ * Notes "checkpoint: <reason> (<err>)" or "restart: <reason> (<err>)" for
+ * logfd, with control characters escaped: a reason may quote a path of a
+ * hostile image. Reasons are kept in memory and written when the syscall
+ * returns, as they are given with locks held - a target's mmap_lock -
+ * and logfd may be anything, a pipe to fill or a file on FUSE.
+ *
+ * Context: Process context, any task of the checkpoint or restart
+ * (serialized by ctx->log_lock); may sleep.
+ * Return: @err, so that callers can "return cr_err(ctx, -EBUSY, ...)".
  */
 int cr_err(struct cr_ctx *ctx, int err, const char *fmt, ...)
 {
@@ -232,6 +250,13 @@ static int cr_write_out(struct cr_ctx *ctx, const void *buf, size_t len)
 	return 0;
 }
 
+/**
+ * cr_flush() - Write out what cr_write() buffered.
+ * @ctx: A checkpoint context.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: 0, or a negative errno, with its reason given.
+ */
 int cr_flush(struct cr_ctx *ctx)
 {
 	int err = cr_write_out(ctx, ctx->buf, ctx->buf_len);
@@ -242,6 +267,19 @@ int cr_flush(struct cr_ctx *ctx)
 	return err;
 }
 
+/**
+ * cr_write() - Append bytes to the image.
+ * @ctx: A checkpoint context.
+ * @buf: The bytes.
+ * @len: Their number.
+ *
+ * The bytes count in the image's checksum and size, and are buffered.
+ * A task of the tree killed while parked stops the checkpoint here.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: 0; -ESRCH if a parked task was killed, -EINTR if the caller was,
+ * or another negative errno of the write, with its reason given.
+ */
 int cr_write(struct cr_ctx *ctx, const void *buf, size_t len)
 {
 	/* A parked task was killed: it waits for us to let it die. */
@@ -265,7 +303,18 @@ int cr_write(struct cr_ctx *ctx, const void *buf, size_t len)
 	return 0;
 }
 
-/* A record: header, @len bytes of @rec, then @extra_len bytes of @extra. */
+/**
+ * cr_write_rec() - Append a record to the image.
+ * @ctx: A checkpoint context.
+ * @type: Its type, an enum cr_type.
+ * @rec: Its fixed part.
+ * @len: The size of @rec.
+ * @extra: What follows it in the same record, a path say; may be NULL.
+ * @extra_len: The size of @extra.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: 0, or a negative errno as cr_write().
+ */
 int cr_write_rec(struct cr_ctx *ctx, u32 type, const void *rec, size_t len,
 		 const void *extra, size_t extra_len)
 {
@@ -280,7 +329,19 @@ int cr_write_rec(struct cr_ctx *ctx, u32 type, const void *rec, size_t len,
 	return err;
 }
 
-/* Read exactly @len bytes of the image; a short image is an error. */
+/**
+ * cr_read() - Read bytes of the image.
+ * @ctx: A restart context.
+ * @buf: Where to put them.
+ * @len: How many: exactly so many, or an error.
+ *
+ * Context: Process context, the one task that reads the image at a time:
+ * the restarter, or the restored task it made to read its own records
+ * (ctx->reader). May sleep.
+ * Return: 0; -EINVAL if the image ends first, -EINTR if a signal
+ * interrupted the read, or another negative errno of the read, with its
+ * reason given (none for a fatal signal).
+ */
 int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 {
 	size_t done = 0;
@@ -332,13 +393,20 @@ static int (*const cr_object_restore[CR_TYPE_MAX])(struct cr_ctx *ctx,
 	[CR_UNIX_SOCK]	= cr_restore_unix_sock,
 };
 
-/*
- * The next record header. Objects (CR_FILE, CR_PIPE, CR_SHMEM,
- * CR_SHM_ATTACH, CR_UNIX_* and the anon-inode files CR_EVENTFD,
- * CR_SIGNALFD, CR_TIMERFD, CR_EPOLL) may stand before any record that
- * refers to them, once the reading task's credentials are known; they are
- * restored here and skipped, as are the reading task's CR_SEM_UNDO
- * adjustments.
+/**
+ * cr_read_hdr() - Read the next record's header.
+ * @ctx: A restart context.
+ * @hdr: The header read.
+ *
+ * Objects (CR_FILE, CR_PIPE, CR_SHMEM, CR_SHM_ATTACH, CR_UNIX_* and the
+ * anon-inode files CR_EVENTFD, CR_SIGNALFD, CR_TIMERFD, CR_EPOLL) may
+ * stand before any record that refers to them, once the reading task's
+ * credentials are known; they are restored here, with those credentials,
+ * and skipped, as are the reading task's CR_SEM_UNDO adjustments. The
+ * type and length are checked against the format's limits.
+ *
+ * Context: Process context, the task reading the image; may sleep.
+ * Return: 0, or a negative errno with its reason given.
  */
 int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 {
@@ -382,7 +450,17 @@ static int cr_expect(struct cr_ctx *ctx, const struct cr_hdr *hdr, u32 type,
 	return 0;
 }
 
-/* A record of @type whose payload is exactly @len bytes. */
+/**
+ * cr_read_rec() - Read a record of a given type and size.
+ * @ctx: A restart context.
+ * @type: The type it must have.
+ * @rec: Where to put its payload.
+ * @len: The size its payload must have.
+ *
+ * Context: Process context, the task reading the image; may sleep.
+ * Return: 0, or a negative errno with its reason given: -EINVAL for a
+ * record of another type or size.
+ */
 int cr_read_rec(struct cr_ctx *ctx, u32 type, void *rec, size_t len)
 {
 	size_t extra;
@@ -393,7 +471,18 @@ int cr_read_rec(struct cr_ctx *ctx, u32 type, void *rec, size_t len)
 	return err;
 }
 
-/* A record of @type of at least @len bytes; *@extra_len bytes are left. */
+/**
+ * cr_read_rec_var() - Read the fixed part of a record of a given type.
+ * @ctx: A restart context.
+ * @type: The type it must have.
+ * @rec: Where to put its first @len bytes.
+ * @len: The least size of its payload.
+ * @extra_len: Set to the bytes left in the record, for the caller to
+ *	read and check.
+ *
+ * Context: Process context, the task reading the image; may sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
 int cr_read_rec_var(struct cr_ctx *ctx, u32 type, void *rec, size_t len,
 		    size_t *extra_len)
 {
@@ -410,9 +499,15 @@ int cr_read_rec_var(struct cr_ctx *ctx, u32 type, void *rec, size_t len,
 	return err;
 }
 
-/*
- * A path of @path_len bytes, its NUL included, which must also be all of
- * the @extra_len bytes left in its record.
+/**
+ * cr_read_path() - Read an absolute path that ends a record.
+ * @ctx: A restart context.
+ * @path_len: Its length as the record says, its NUL included.
+ * @extra_len: The bytes left in the record, which must be the path's.
+ *
+ * Context: Process context, the task reading the image; may sleep.
+ * Return: The path, to kfree(), or an ERR_PTR(): -EINVAL with its reason
+ * if it is empty, too long, not absolute or not NUL-terminated.
  */
 char *cr_read_path(struct cr_ctx *ctx, u32 path_len, size_t extra_len)
 {
