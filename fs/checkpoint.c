@@ -348,7 +348,7 @@ static int cr_write_epoll(struct cr_ctx *ctx, struct task_struct *t,
 }
 
 /* A CR_EPOLL, whose header has been read: the epoll file and its items. */
-int cr_restore_epoll(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+static int cr_restore_epoll(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 {
 	struct cr_epoll rec;
 	struct file *file;
@@ -397,7 +397,7 @@ int cr_restore_epoll(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 }
 
 /* A CR_EVENTFD, CR_SIGNALFD or CR_TIMERFD, whose header has been read. */
-int cr_restore_anon(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+static int cr_restore_anon(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 {
 	union {
 		struct cr_anon anon;
@@ -693,7 +693,7 @@ out:
  * Once every task is written: a pipe with an end outside the image would
  * lose the bytes that end reads or writes after checkpoint.
  */
-int cr_check_pipes(struct cr_ctx *ctx)
+static int cr_check_pipes(struct cr_ctx *ctx)
 {
 	struct cr_pipe_seen *seen;
 	bool outside;
@@ -710,7 +710,7 @@ int cr_check_pipes(struct cr_ctx *ctx)
 	return 0;
 }
 
-void cr_release_pipes(struct cr_ctx *ctx)
+static void cr_release_pipes(struct cr_ctx *ctx)
 {
 	struct cr_pipe_seen *seen, *tmp;
 
@@ -946,7 +946,7 @@ static int cr_fill_pipe(struct cr_ctx *ctx, struct file *wr,
 }
 
 /* A CR_PIPE record, whose header has been read: make the pipe. */
-int cr_restore_pipe(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+static int cr_restore_pipe(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 {
 	struct cr_pipe_ends *e;
 	struct cr_pipe rec;
@@ -1050,7 +1050,7 @@ static int cr_restore_shmem_file(struct cr_ctx *ctx, const struct cr_file *rec,
 }
 
 /* A CR_FILE record, whose header has been read: reopen the file. */
-int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+static int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 {
 	struct cr_file rec;
 	struct file *file;
@@ -1497,3 +1497,18 @@ int cr_chmod_socket_file(const struct path *path, umode_t mode)
 {
 	return chmod_common(path, mode);
 }
+
+const struct cr_part cr_fs_part = {
+	.name		= "files",
+	.records	= (const struct cr_record_ops[]) {
+		{ CR_FILE,	cr_restore_file },
+		{ CR_PIPE,	cr_restore_pipe },
+		{ CR_EVENTFD,	cr_restore_anon },
+		{ CR_SIGNALFD,	cr_restore_anon },
+		{ CR_TIMERFD,	cr_restore_anon },
+		{ CR_EPOLL,	cr_restore_epoll },
+		{}
+	},
+	.check		= cr_check_pipes,
+	.release	= cr_release_pipes,
+};

@@ -356,7 +356,7 @@ int cr_write_shm_attach(struct cr_ctx *ctx, struct task_struct *t,
  * Once every task is written: a segment attached outside the image would
  * be shared no more after restart.
  */
-int cr_check_sysv_shm(struct cr_ctx *ctx)
+static int cr_check_sysv_shm(struct cr_ctx *ctx)
 {
 	unsigned int i;
 
@@ -368,7 +368,7 @@ int cr_check_sysv_shm(struct cr_ctx *ctx)
 	return 0;
 }
 
-void cr_release_sysv(struct cr_ctx *ctx)
+static void cr_release_sysv(struct cr_ctx *ctx)
 {
 	kvfree(ctx->shm_segs);
 	kvfree(ctx->sems);
@@ -632,7 +632,7 @@ int cr_finish_sysv_shm(struct cr_ctx *ctx)
  * restart: a CR_SHM_ATTACH record, whose header has been read. shmat() in
  * current's new mm gives the file; the attachment is let go at once.
  */
-int cr_restore_shm_attach(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+static int cr_restore_shm_attach(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 {
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
@@ -744,7 +744,7 @@ int cr_write_sem_undo(struct cr_ctx *ctx, struct task_struct *t)
  * restart: a CR_SEM_UNDO record, whose header has been read: adjustments
  * that current's exit will make, as semop(SEM_UNDO) would have built them.
  */
-int cr_restore_sem_undo(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+static int cr_restore_sem_undo(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 {
 	struct cr_sem_undo rec;
 	short *adj;
@@ -772,3 +772,14 @@ int cr_restore_sem_undo(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 	kvfree(adj);
 	return err;
 }
+
+const struct cr_part cr_sysv_part = {
+	.name		= "SysV IPC",
+	.records	= (const struct cr_record_ops[]) {
+		{ CR_SHM_ATTACH, cr_restore_shm_attach },
+		{ CR_SEM_UNDO,	cr_restore_sem_undo },
+		{}
+	},
+	.check		= cr_check_sysv_shm,
+	.release	= cr_release_sysv,
+};

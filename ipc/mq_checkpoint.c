@@ -184,7 +184,7 @@ int cr_write_mqs(struct cr_ctx *ctx)
 	return err;
 }
 
-void cr_release_mq(struct cr_ctx *ctx)
+static void cr_release_mq(struct cr_ctx *ctx)
 {
 	struct cr_mq_name *n, *tmp;
 
@@ -367,3 +367,8 @@ struct file *cr_open_mq_file(struct cr_ctx *ctx, const struct cr_file *rec,
 		       path);
 	return file;
 }
+
+const struct cr_part cr_mq_part = {
+	.name		= "POSIX message queues",
+	.release	= cr_release_mq,
+};

@@ -462,7 +462,7 @@ static void cr_shmem_mapped(struct cr_ctx *ctx, struct inode *inode)
  * Once every task is written: shared memory mapped by a task outside the
  * image would be shared no more after restart.
  */
-int cr_check_shmem(struct cr_ctx *ctx)
+static int cr_check_shmem(struct cr_ctx *ctx)
 {
 	struct cr_shmem_seen *seen;
 	struct vm_area_struct *vma;
@@ -482,7 +482,7 @@ int cr_check_shmem(struct cr_ctx *ctx)
 	return 0;
 }
 
-void cr_release_shmem(struct cr_ctx *ctx)
+static void cr_release_shmem(struct cr_ctx *ctx)
 {
 	struct cr_shmem_seen *seen, *tmp;
 
@@ -657,7 +657,7 @@ static int cr_restore_seals(struct cr_ctx *ctx, struct file *file, u32 seals)
 }
 
 /* A CR_SHMEM record, whose header has been read: make the memory anew. */
-int cr_restore_shmem(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+static int cr_restore_shmem(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 {
 	char name[NAME_MAX + 1] = "memfd:";
 	const size_t prefix = strlen("memfd:");
@@ -926,3 +926,13 @@ out:
 	kfree(rec);
 	return err;
 }
+
+const struct cr_part cr_mm_part = {
+	.name		= "shared memory",
+	.records	= (const struct cr_record_ops[]) {
+		{ CR_SHMEM,	cr_restore_shmem },
+		{}
+	},
+	.check		= cr_check_shmem,
+	.release	= cr_release_shmem,
+};

@@ -164,6 +164,48 @@ struct cr_ctx {
 	bool			vdso_same;	/* the image's vDSO is ours */
 };
 
+/**
+ * struct cr_record_ops - How restart() makes the object of a record.
+ * @type: The record type, an enum cr_type.
+ * @restore: Reads the rest of the record and makes its object, with the
+ *	reading task's credentials; see cr_read_hdr().
+ */
+struct cr_record_ops {
+	u32	type;
+	int	(*restore)(struct cr_ctx *ctx, const struct cr_hdr *hdr);
+};
+
+/**
+ * struct cr_part - What a part of checkpoint/restart gives the core.
+ * @name: Its name.
+ * @records: The object records it restores, ended by a zero type; they
+ *	may stand before any record of the reading task that refers to
+ *	them.
+ * @check: checkpoint: once every task is walked, refuses what was met but
+ *	cannot be saved as a whole - a pipe with an end outside the tree.
+ * @finish: restart: once every task is made and the trailer read.
+ * @release: Frees what the part keeps in a context.
+ *
+ * Each part defines one, and kernel/checkpoint/sys.c lists it; the core
+ * calls the hooks, each of which may be NULL, in the order of that list.
+ */
+struct cr_part {
+	const char			*name;
+	const struct cr_record_ops	*records;
+	int				(*check)(struct cr_ctx *ctx);
+	int				(*finish)(struct cr_ctx *ctx);
+	void				(*release)(struct cr_ctx *ctx);
+};
+
+extern const struct cr_part cr_fs_part;		/* fs/checkpoint.c */
+extern const struct cr_part cr_mm_part;		/* mm/checkpoint.c */
+extern const struct cr_part cr_sysv_part;	/* ipc/checkpoint.c */
+extern const struct cr_part cr_mq_part;		/* ipc/mq_checkpoint.c */
+extern const struct cr_part cr_unix_part;	/* net/unix/checkpoint.c */
+
+int cr_parts_check(struct cr_ctx *ctx);
+int cr_parts_finish(struct cr_ctx *ctx);
+
 /* kernel/checkpoint/sys.c: context, logging and image I/O */
 void cr_ctx_put(struct cr_ctx *ctx);
 __printf(3, 4) int cr_err(struct cr_ctx *ctx, int err, const char *fmt, ...);
@@ -257,18 +299,12 @@ bool cr_sched_policy_supported(unsigned int policy);
 /* fs/checkpoint.c */
 int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 		  struct file *file, bool mapped, u32 *objref);
-int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr);
 int cr_write_files(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
 int cr_restore_files(struct cr_ctx *ctx, u32 objref);
 int cr_write_fs(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
 int cr_restore_fs(struct cr_ctx *ctx, u32 objref, struct path *root);
-int cr_restore_pipe(struct cr_ctx *ctx, const struct cr_hdr *hdr);
-int cr_restore_anon(struct cr_ctx *ctx, const struct cr_hdr *hdr);
-int cr_restore_epoll(struct cr_ctx *ctx, const struct cr_hdr *hdr);
 int cr_check_mapped_file(struct cr_ctx *ctx, struct task_struct *t,
 			 struct file *file);
-int cr_check_pipes(struct cr_ctx *ctx);
-void cr_release_pipes(struct cr_ctx *ctx);
 void cr_put_pipe_ends(void *ends);
 int cr_unlink_socket_file(const char *name);
 int cr_chmod_socket_file(const struct path *path, umode_t mode);
@@ -276,11 +312,6 @@ int cr_chmod_socket_file(const struct path *path, umode_t mode);
 /* net/unix/checkpoint.c */
 int cr_write_unix(struct cr_ctx *ctx, struct task_struct *t,
 		  struct file *file, u32 *objref);
-int cr_restore_unix(struct cr_ctx *ctx, const struct cr_hdr *hdr);
-int cr_restore_unix_sock(struct cr_ctx *ctx, const struct cr_hdr *hdr);
-int cr_finish_unix(struct cr_ctx *ctx);
-int cr_check_unix(struct cr_ctx *ctx);
-void cr_release_unix(struct cr_ctx *ctx);
 
 /* ipc/checkpoint.c */
 #ifdef CONFIG_SYSVIPC
@@ -289,13 +320,9 @@ int cr_snap_sysv(struct cr_ctx *ctx, struct ipc_namespace *ns,
 int cr_write_sysv(struct cr_ctx *ctx);
 int cr_write_shm_attach(struct cr_ctx *ctx, struct task_struct *t,
 			struct file *file, u32 *objref);
-int cr_check_sysv_shm(struct cr_ctx *ctx);
-void cr_release_sysv(struct cr_ctx *ctx);
 int cr_restore_sysv(struct cr_ctx *ctx);
 int cr_finish_sysv_shm(struct cr_ctx *ctx);
-int cr_restore_shm_attach(struct cr_ctx *ctx, const struct cr_hdr *hdr);
 int cr_write_sem_undo(struct cr_ctx *ctx, struct task_struct *t);
-int cr_restore_sem_undo(struct cr_ctx *ctx, const struct cr_hdr *hdr);
 #else
 static inline int cr_snap_sysv(struct cr_ctx *ctx, struct ipc_namespace *ns,
 			       struct cr_ipc *rec)
@@ -315,15 +342,6 @@ static inline int cr_write_shm_attach(struct cr_ctx *ctx,
 	return -EOPNOTSUPP;	/* no shmat() without SYSVIPC */
 }
 
-static inline int cr_check_sysv_shm(struct cr_ctx *ctx)
-{
-	return 0;
-}
-
-static inline void cr_release_sysv(struct cr_ctx *ctx)
-{
-}
-
 static inline int cr_finish_sysv_shm(struct cr_ctx *ctx)
 {
 	return 0;
@@ -340,18 +358,6 @@ static inline int cr_restore_sysv(struct cr_ctx *ctx)
 	return ctx->ipc.nr_shm || ctx->ipc.nr_sem || ctx->ipc.nr_msq ?
 	       cr_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel") : 0;
 }
-
-static inline int cr_restore_shm_attach(struct cr_ctx *ctx,
-					const struct cr_hdr *hdr)
-{
-	return cr_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel");
-}
-
-static inline int cr_restore_sem_undo(struct cr_ctx *ctx,
-				      const struct cr_hdr *hdr)
-{
-	return cr_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel");
-}
 #endif
 
 /* ipc/mq_checkpoint.c */
@@ -360,7 +366,6 @@ static inline int cr_restore_sem_undo(struct cr_ctx *ctx,
 #ifdef CONFIG_POSIX_MQUEUE
 int cr_snap_mq(struct cr_ctx *ctx, struct ipc_namespace *ns);
 int cr_write_mqs(struct cr_ctx *ctx);
-void cr_release_mq(struct cr_ctx *ctx);
 int cr_write_mq_file(struct cr_ctx *ctx, struct task_struct *t,
 		     struct file *file, u32 *objref);
 int cr_restore_mqs(struct cr_ctx *ctx);
@@ -375,10 +380,6 @@ static inline int cr_snap_mq(struct cr_ctx *ctx, struct ipc_namespace *ns)
 static inline int cr_write_mqs(struct cr_ctx *ctx)
 {
 	return 0;
-}
-
-static inline void cr_release_mq(struct cr_ctx *ctx)
-{
 }
 
 static inline int cr_write_mq_file(struct cr_ctx *ctx, struct task_struct *t,
@@ -411,9 +412,6 @@ int cr_write_shmem(struct cr_ctx *ctx, struct file *file, u32 *objref);
 int cr_write_shmem_pages(struct cr_ctx *ctx, struct inode *inode,
 			 loff_t size);
 int cr_restore_shmem_pages(struct cr_ctx *ctx, struct file *file, u64 size);
-int cr_restore_shmem(struct cr_ctx *ctx, const struct cr_hdr *hdr);
-int cr_check_shmem(struct cr_ctx *ctx);
-void cr_release_shmem(struct cr_ctx *ctx);
 
 /* arch/<arch>/checkpoint/ */
 int cr_arch_write_cpu(struct cr_ctx *ctx);

@@ -525,8 +525,7 @@ static int cr_write_image(struct cr_ctx *ctx)
 		if (!(ctx->tasks[i]->tt.flags & CR_TREE_ZOMBIE))
 			err = cr_write_task(ctx, ctx->tasks[i]);
 	if (!err)
-		err = cr_check_pipes(ctx) ?: cr_check_shmem(ctx) ?:
-		      cr_check_sysv_shm(ctx) ?: cr_check_unix(ctx);
+		err = cr_parts_check(ctx);
 	if (err)
 		return err;
 	trailer.csum = ctx->csum;

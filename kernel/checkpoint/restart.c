@@ -831,7 +831,7 @@ long do_restart(struct cr_ctx *ctx, pid_t pid)
 	for (i = 0; !ret && i < ctx->nr_tasks; i++)
 		ret = cr_make_task(ctx, ctx->tasks[i]);
 	if (!ret)
-		ret = cr_read_trailer(ctx) ?: cr_finish_unix(ctx);
+		ret = cr_read_trailer(ctx) ?: cr_parts_finish(ctx);
 	WRITE_ONCE(ctx->aborted, !!ret);
 	WRITE_ONCE(ctx->spawn_done, true);
 	wake_up_all(&ctx->spawn_wq);

@@ -103,16 +103,96 @@ err:
 	return ERR_PTR(err);
 }
 
+#ifndef CONFIG_CHECKPOINT_SYSVIPC
+/* An image with SysV objects, in a kernel without them. */
+static int cr_no_sysv(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+{
+	return cr_err(ctx, -EOPNOTSUPP, "no SysV IPC in this kernel");
+}
+
+const struct cr_part cr_sysv_part = {
+	.name		= "SysV IPC",
+	.records	= (const struct cr_record_ops[]) {
+		{ CR_SHM_ATTACH, cr_no_sysv },
+		{ CR_SEM_UNDO,	cr_no_sysv },
+		{}
+	},
+};
+#endif
+
+/* Every part of checkpoint/restart: see struct cr_part. */
+static const struct cr_part *const cr_parts[] = {
+	&cr_fs_part,
+	&cr_mm_part,
+	&cr_sysv_part,
+#ifdef CONFIG_CHECKPOINT_POSIX_MQUEUE
+	&cr_mq_part,
+#endif
+	&cr_unix_part,
+};
+
+/**
+ * cr_parts_check() - Let every part refuse what it met in the walk.
+ * @ctx: A checkpoint context, every task walked.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: 0, or the first part's error, with its reason given.
+ */
+int cr_parts_check(struct cr_ctx *ctx)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(cr_parts); i++) {
+		err = cr_parts[i]->check ? cr_parts[i]->check(ctx) : 0;
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * cr_parts_finish() - Let every part finish what the whole tree needed.
+ * @ctx: A restart context, every task made and the trailer read.
+ *
+ * Context: Process context, the restarter; may sleep.
+ * Return: 0, or the first part's error, with its reason given.
+ */
+int cr_parts_finish(struct cr_ctx *ctx)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(cr_parts); i++) {
+		err = cr_parts[i]->finish ? cr_parts[i]->finish(ctx) : 0;
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* How a part makes the object of a record of @type, if any does. */
+static const struct cr_record_ops *cr_record_ops(u32 type)
+{
+	const struct cr_record_ops *r;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cr_parts); i++)
+		for (r = cr_parts[i]->records; r && r->type; r++)
+			if (r->type == type)
+				return r;
+	return NULL;
+}
+
 static void cr_ctx_free(struct kref *ref)
 {
 	struct cr_ctx *ctx = container_of(ref, struct cr_ctx, ref);
+	unsigned int i;
 
 	cr_obj_release_all(ctx);
-	cr_release_pipes(ctx);
-	cr_release_shmem(ctx);
-	cr_release_sysv(ctx);
-	cr_release_mq(ctx);
-	cr_release_unix(ctx);
+	for (i = 0; i < ARRAY_SIZE(cr_parts); i++)
+		if (cr_parts[i]->release)
+			cr_parts[i]->release(ctx);
 	cr_task_ctx_free_all(ctx);
 	if (ctx->file)
 		fput(ctx->file);
@@ -377,39 +457,24 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 	return 0;
 }
 
-/* How the objects that records may stand before are restored. */
-static int (*const cr_object_restore[CR_TYPE_MAX])(struct cr_ctx *ctx,
-						   const struct cr_hdr *hdr) = {
-	[CR_FILE]	= cr_restore_file,
-	[CR_PIPE]	= cr_restore_pipe,
-	[CR_EVENTFD]	= cr_restore_anon,
-	[CR_SIGNALFD]	= cr_restore_anon,
-	[CR_TIMERFD]	= cr_restore_anon,
-	[CR_EPOLL]	= cr_restore_epoll,
-	[CR_SHMEM]	= cr_restore_shmem,
-	[CR_SHM_ATTACH]	= cr_restore_shm_attach,
-	[CR_SEM_UNDO]	= cr_restore_sem_undo,
-	[CR_UNIX_PAIR]	= cr_restore_unix,
-	[CR_UNIX_SOCK]	= cr_restore_unix_sock,
-};
-
 /**
  * cr_read_hdr() - Read the next record's header.
  * @ctx: A restart context.
  * @hdr: The header read.
  *
- * Objects (CR_FILE, CR_PIPE, CR_SHMEM, CR_SHM_ATTACH, CR_UNIX_* and the
- * anon-inode files CR_EVENTFD, CR_SIGNALFD, CR_TIMERFD, CR_EPOLL) may
- * stand before any record that refers to them, once the reading task's
- * credentials are known; they are restored here, with those credentials,
- * and skipped, as are the reading task's CR_SEM_UNDO adjustments. The
- * type and length are checked against the format's limits.
+ * Objects - files, pipes, shared memory, sockets: the records of the
+ * parts' struct cr_record_ops - may stand before any record that refers
+ * to them, once the reading task's credentials are known; they are
+ * restored here, with those credentials, and skipped, as are the reading
+ * task's CR_SEM_UNDO adjustments. The type and length are checked
+ * against the format's limits.
  *
  * Context: Process context, the task reading the image; may sleep.
  * Return: 0, or a negative errno with its reason given.
  */
 int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 {
+	const struct cr_record_ops *ops;
 	const struct cred *old;
 	int err;
 
@@ -425,11 +490,12 @@ int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr)
 			return cr_err(ctx, -EINVAL,
 				      "record of type %u is too long (%u bytes)",
 				      hdr->type, hdr->len);
-		if (!ctx->in_task || !cr_object_restore[hdr->type])
+		ops = ctx->in_task ? cr_record_ops(hdr->type) : NULL;
+		if (!ops)
 			return 0;
 		/* Paths are walked and files opened as the job. */
 		old = cr_as_job(ctx);
-		err = cr_object_restore[hdr->type](ctx, hdr);
+		err = ops->restore(ctx, hdr);
 		cr_as_restarter(old);
 		if (err)
 			return err;

@@ -527,7 +527,7 @@ met:
 }
 
 /* Once every task is written: every socket written has its file met. */
-int cr_check_unix(struct cr_ctx *ctx)
+static int cr_check_unix(struct cr_ctx *ctx)
 {
 	struct cr_unix_sk *u;
 
@@ -539,7 +539,7 @@ int cr_check_unix(struct cr_ctx *ctx)
 	return 0;
 }
 
-void cr_release_unix(struct cr_ctx *ctx)
+static void cr_release_unix(struct cr_ctx *ctx)
 {
 	cr_unix_sk_release(&ctx->unix_ahead);
 	cr_unix_sk_release(&ctx->unix_creds);
@@ -622,7 +622,7 @@ static int cr_unix_connect_dgram(struct cr_ctx *ctx, struct cr_unix_sk *u)
  * datagram sockets connect to their peers, and each socket gets its
  * SO_PEERCRED, the process of the tree it names.
  */
-int cr_finish_unix(struct cr_ctx *ctx)
+static int cr_finish_unix(struct cr_ctx *ctx)
 {
 	struct cr_task_ctx *maker;
 	struct cr_unix_sk *u;
@@ -882,7 +882,7 @@ static int cr_unix_refill_dgrams(struct cr_ctx *ctx, struct socket *to,
 }
 
 /* restart: a CR_UNIX_SOCK, which may be listening. */
-int cr_restore_unix_sock(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+static int cr_restore_unix_sock(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 {
 	struct cr_unix_sock rec;
 	bool listening, dgram;
@@ -1026,7 +1026,7 @@ static int cr_check_unix_pair(const struct cr_unix_pair *rec,
  * restart: a CR_UNIX_PAIR, as the object of both of its files, or of the
  * client's of a connection not yet accepted.
  */
-int cr_restore_unix(struct cr_ctx *ctx, const struct cr_hdr *hdr)
+static int cr_restore_unix(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 {
 	struct socket *sock[2] = {};
 	struct file *file[2] = {};
@@ -1100,3 +1100,15 @@ out:
 	}
 	return err;
 }
+
+const struct cr_part cr_unix_part = {
+	.name		= "AF_UNIX sockets",
+	.records	= (const struct cr_record_ops[]) {
+		{ CR_UNIX_PAIR,	cr_restore_unix },
+		{ CR_UNIX_SOCK,	cr_restore_unix_sock },
+		{}
+	},
+	.check		= cr_check_unix,
+	.finish		= cr_finish_unix,
+	.release	= cr_release_unix,
+};
