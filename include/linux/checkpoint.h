@@ -233,6 +233,7 @@ enum cr_support {
 enum cr_support cr_file_support(const struct file *file, char *why);
 bool cr_chrdev_supported(dev_t dev);
 const char *cr_clone_unsupported(u64 clone_flags);
+const char *cr_task_ns_unsupported(struct task_struct *t);
 
 /* security/checkpoint/lsm.c */
 bool cr_task_reason(struct task_struct *t, bool process, char *buf);

@@ -58,30 +58,18 @@ static bool cr_sighand_shared(struct task_struct *t)
 }
 
 /*
- * The same namespaces but for UTS and IPC, which the tree may have of its
- * own.
- */
-static bool cr_same_namespaces(const struct nsproxy *a, const struct nsproxy *b)
-{
-	return a->mnt_ns == b->mnt_ns &&
-	       a->pid_ns_for_children == b->pid_ns_for_children &&
-	       a->net_ns == b->net_ns && a->time_ns == b->time_ns &&
-	       a->time_ns_for_children == b->time_ns_for_children &&
-	       a->cgroup_ns == b->cgroup_ns;
-}
-
-/*
  * What @t holds that this version cannot save, or NULL. Called under
  * task_lock(@t); the answer is final only once @t is parked.
  */
 static const char *cr_task_unsupported(struct task_struct *t)
 {
+	const char *why;
+
 	if (t->ptrace || !list_empty(&t->ptraced))
 		return "is ptraced or a ptracer";
-	if (!cr_same_namespaces(t->nsproxy, current->nsproxy) ||
-	    task_active_pid_ns(t) != task_active_pid_ns(current) ||
-	    task_cred_xxx(t, user_ns) != current_user_ns())
-		return "is in other namespaces";
+	why = cr_task_ns_unsupported(t);
+	if (why)
+		return why;
 	if (cr_mm_shared(t, t->mm))
 		return "shares its memory with another process";
 	if (cr_sighand_shared(t))

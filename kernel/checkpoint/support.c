@@ -17,10 +17,13 @@
  * Documentation/checkpoint/features.rst.
  */
 #include <linux/checkpoint.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/major.h>
 #include <linux/magic.h>
 #include <linux/net.h>
+#include <linux/nsproxy.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/socket.h>
 #include <net/sock.h>
@@ -198,23 +201,102 @@ out:
 	return s;
 }
 
-/* The first namespace in @clone_flags that c/r will not support, or NULL. */
+/* Is @t in another namespace of this kind than the caller? */
+static bool cr_other_mnt(struct task_struct *t)
+{
+	return t->nsproxy->mnt_ns != current->nsproxy->mnt_ns;
+}
+
+static bool cr_other_pid(struct task_struct *t)
+{
+	return task_active_pid_ns(t) != task_active_pid_ns(current) ||
+	       t->nsproxy->pid_ns_for_children !=
+	       current->nsproxy->pid_ns_for_children;
+}
+
+static bool cr_other_net(struct task_struct *t)
+{
+	return t->nsproxy->net_ns != current->nsproxy->net_ns;
+}
+
+static bool cr_other_user(struct task_struct *t)
+{
+	return task_cred_xxx(t, user_ns) != current_user_ns();
+}
+
+static bool cr_other_cgroup(struct task_struct *t)
+{
+	return t->nsproxy->cgroup_ns != current->nsproxy->cgroup_ns;
+}
+
+static bool cr_other_time(struct task_struct *t)
+{
+	return t->nsproxy->time_ns != current->nsproxy->time_ns ||
+	       t->nsproxy->time_ns_for_children !=
+	       current->nsproxy->time_ns_for_children;
+}
+
+/*
+ * Namespaces. A tree may have UTS and IPC namespaces of its own, saved
+ * with it. Of every other kind, its tasks must be in the caller's: a task
+ * in another is refused, and one that makes another is marked, but for a
+ * pid namespace, which is planned - restart() into a new one works.
+ */
+static const struct {
+	u64			flag;
+	const char		*clone;		/* the LSM's reason */
+	const char		*other;		/* the walker's */
+	enum cr_support		support;
+	bool			(*differs)(struct task_struct *t);
+} cr_namespaces[] = {
+	{ CLONE_NEWUTS, "CLONE_NEWUTS", NULL, CR_SUPPORTED, NULL },
+	{ CLONE_NEWIPC, "CLONE_NEWIPC", NULL, CR_SUPPORTED, NULL },
+	{ CLONE_NEWPID, "CLONE_NEWPID", "is in another pid namespace",
+	  CR_NOT_YET, cr_other_pid },
+	{ CLONE_NEWNS, "CLONE_NEWNS", "is in another mount namespace",
+	  CR_UNSUPPORTED, cr_other_mnt },
+	{ CLONE_NEWNET, "CLONE_NEWNET", "is in another network namespace",
+	  CR_UNSUPPORTED, cr_other_net },
+	{ CLONE_NEWUSER, "CLONE_NEWUSER", "is in another user namespace",
+	  CR_UNSUPPORTED, cr_other_user },
+	{ CLONE_NEWCGROUP, "CLONE_NEWCGROUP", "is in another cgroup namespace",
+	  CR_UNSUPPORTED, cr_other_cgroup },
+	{ CLONE_NEWTIME, "CLONE_NEWTIME", "is in another time namespace",
+	  CR_UNSUPPORTED, cr_other_time },
+};
+
+/**
+ * cr_clone_unsupported() - Does a clone() or unshare() make what c/r will
+ *	never save?
+ * @clone_flags: Its flags.
+ *
+ * Context: Any context.
+ * Return: The first such namespace's flag, as "CLONE_NEWNS", or NULL.
+ */
 const char *cr_clone_unsupported(u64 clone_flags)
 {
-	static const struct {
-		u64 flag;
-		const char *name;
-	} ns[] = {	/* UTS and IPC are supported; PID planned */
-		{ CLONE_NEWNS, "CLONE_NEWNS" },
-		{ CLONE_NEWNET, "CLONE_NEWNET" },
-		{ CLONE_NEWUSER, "CLONE_NEWUSER" },
-		{ CLONE_NEWCGROUP, "CLONE_NEWCGROUP" },
-		{ CLONE_NEWTIME, "CLONE_NEWTIME" },
-	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(ns); i++)
-		if (clone_flags & ns[i].flag)
-			return ns[i].name;
+	for (i = 0; i < ARRAY_SIZE(cr_namespaces); i++)
+		if (cr_namespaces[i].support == CR_UNSUPPORTED &&
+		    (clone_flags & cr_namespaces[i].flag))
+			return cr_namespaces[i].clone;
+	return NULL;
+}
+
+/**
+ * cr_task_ns_unsupported() - Is a task in a namespace c/r does not save?
+ * @t: The task, task_lock()ed.
+ *
+ * Context: Process context, the checkpointer, with @t's task_lock() held.
+ * Return: Why not, as "is in another mount namespace", or NULL.
+ */
+const char *cr_task_ns_unsupported(struct task_struct *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cr_namespaces); i++)
+		if (cr_namespaces[i].differs && cr_namespaces[i].differs(t))
+			return cr_namespaces[i].other;
 	return NULL;
 }

@@ -682,6 +682,36 @@ TEST(ipc_namespace_with_its_own_limits_refused)
 	cr_files_fini(&f);
 }
 
+/*
+ * A process whose children go to a pid namespace of their own is refused,
+ * with the kind named - and not marked: that support is planned.
+ */
+TEST(a_process_in_another_pid_namespace_is_refused)
+{
+	struct cr_files f;
+	pid_t child;
+
+	cr_files_init(&f, "pidns");
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		char why[128];
+
+		cr_child_init();
+		if (unshare(CLONE_NEWPID))
+			_exit(2);
+		/* 1: checkpointable, as far as the mark goes. */
+		if (prctl(PR_GET_CHECKPOINTABLE, why, sizeof(why), 0, 0) != 1)
+			_exit(3);
+		cr_wait_go(f.go);
+		_exit(CR_OK);
+	}
+	EXPECT_EQ(cr_refused(_metadata, &f, child,
+			     "is in another pid namespace"),
+		  CR_OK);
+	cr_files_fini(&f);
+}
+
 /* With RESTART_PIDS, a pid in use is a clear error. */
 TEST(pid_in_use)
 {
