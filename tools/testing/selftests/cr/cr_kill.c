@@ -114,6 +114,21 @@ static pid_t writer(int fd, const char *buf, size_t len)
 }
 
 /*
+ * A process that restarts the image it reads from pipe @p, and exits with
+ * the errno, or 0.
+ */
+static pid_t pipe_restarter(struct cr_files *f, const int p[2])
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		close(p[1]);
+		_exit(sys_restart(0, p[0], 0, f->logfd) < 0 ? errno : 0);
+	}
+	return pid;
+}
+
+/*
  * The processes restart() has made so far for @restarter, breadth first,
  * zombies left out: up to @max in @task; their number.
  */
@@ -150,11 +165,7 @@ static int kill_at(struct __test_metadata *_metadata, struct cr_files *f,
 	if (pipe(p))
 		return -1;
 	ftruncate(f->logfd, 0);
-	restarter = fork();
-	if (!restarter) {
-		close(p[1]);
-		_exit(sys_restart(0, p[0], 0, f->logfd) < 0 ? errno : 0);
-	}
+	restarter = pipe_restarter(f, p);
 	/* Wait until the bytes are read, and the reader waits for more. */
 	if (write(p[1], image, at) != at)
 		goto out;
@@ -278,12 +289,7 @@ TEST_F(kill, restarter_killed_while_it_reads)
 	image = malloc(size / 2);
 	ASSERT_EQ(pread(self->f.img, image, size / 2, 0), size / 2);
 
-	restarter = fork();
-	if (!restarter) {
-		close(self->pipe[1]);
-		_exit(sys_restart(0, self->pipe[0], 0, self->f.logfd) < 0 ?
-		      errno : 0);
-	}
+	restarter = pipe_restarter(&self->f, self->pipe);
 	/* Half the image: the root and its thread exist, reading memory. */
 	ASSERT_EQ(write(self->pipe[1], image, size / 2), size / 2);
 	ASSERT_EQ(kill(restarter, SIGKILL), 0);
@@ -318,12 +324,7 @@ TEST_F(kill, restored_creator_killed_before_it_makes_a_child)
 	ASSERT_NE(image, NULL);
 	ASSERT_EQ(pread(self->f.img, image, size, 0), size);
 
-	restarter = fork();
-	if (!restarter) {
-		close(self->pipe[1]);
-		_exit(sys_restart(0, self->pipe[0], 0, self->f.logfd) < 0 ?
-		      errno : 0);
-	}
+	restarter = pipe_restarter(&self->f, self->pipe);
 	/* Half the image: B's memory is being read, A waits to make A1. */
 	ASSERT_EQ(write(self->pipe[1], image, size / 2), size / 2);
 	end = cr_now_ms() + 30000;
