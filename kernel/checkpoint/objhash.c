@@ -21,17 +21,50 @@ struct cr_obj {
 	enum cr_obj_type	type;
 };
 
+static void cr_obj_get_file(void *ptr)
+{
+	get_file(ptr);
+}
+
+static void cr_obj_fput(void *ptr)
+{
+	fput(ptr);
+}
+
 /*
- * Drop what the object holds: a file, or at restart a pipe's two ends or
- * the file made for shared memory.
+ * Each kind of object: its name, and what the context holds of it. At
+ * checkpoint a file is held, so that its address is not reused while the
+ * image is written; at restart the context holds what was made again.
  */
+static const struct {
+	const char	*name;
+	void		(*get)(void *ptr);		/* checkpoint */
+	void		(*put)(void *ptr);		/* checkpoint */
+	void		(*put_made)(void *ptr);		/* restart */
+} cr_obj_kinds[] = {
+	[CR_OBJ_FILE]		= { "file", cr_obj_get_file, cr_obj_fput,
+				    cr_obj_fput },
+	[CR_OBJ_MM]		= { "address space" },
+	[CR_OBJ_FILES]		= { "fd table" },
+	[CR_OBJ_FS]		= { "cwd and root" },
+	[CR_OBJ_SIGHAND]	= { "set of signal handlers" },
+	[CR_OBJ_PIPE]		= { "pipe", NULL, NULL, cr_put_pipe_ends },
+	[CR_OBJ_INODE]		= { "deleted file" },
+	[CR_OBJ_SHMEM]		= { "shared memory object", NULL, NULL,
+				    cr_obj_fput },
+	[CR_OBJ_SOCK]		= { "socket" },
+	[CR_OBJ_SHM_ATTACH]	= { "SysV shared memory attachment",
+				    cr_obj_get_file, cr_obj_fput, cr_obj_fput },
+};
+
+/* Drop what the context holds of the object, and the object. */
 static void cr_obj_put(struct cr_obj *obj, bool restart)
 {
-	if (obj->type == CR_OBJ_FILE || obj->type == CR_OBJ_SHM_ATTACH ||
-	    (obj->type == CR_OBJ_SHMEM && restart))
-		fput(obj->ptr);
-	else if (obj->type == CR_OBJ_PIPE && restart)
-		cr_put_pipe_ends(obj->ptr);
+	void (*put)(void *ptr) = restart ? cr_obj_kinds[obj->type].put_made :
+					   cr_obj_kinds[obj->type].put;
+
+	if (put)
+		put(obj->ptr);
 	kfree(obj);
 }
 
@@ -61,8 +94,8 @@ static int cr_obj_hash(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
 
 	if (!obj)
 		return -ENOMEM;
-	if (type == CR_OBJ_FILE || type == CR_OBJ_SHM_ATTACH)
-		get_file(ptr);
+	if (cr_obj_kinds[type].get)
+		cr_obj_kinds[type].get(ptr);
 	obj->ptr = ptr;
 	obj->type = type;
 	obj->objref = objref;
@@ -75,7 +108,8 @@ static int cr_obj_hash(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
  * @ctx: A checkpoint context.
  * @ptr: The object's kernel pointer.
  * @type: Its type; a file (CR_OBJ_FILE, CR_OBJ_SHM_ATTACH) is held by the
- *	context until it is freed, so that its address is not reused.
+ *	context until it is freed, so that its address is not reused: see
+ *	cr_obj_kinds[].
  * @objref: Set to its objref.
  *
  * Context: Process context, the checkpointer; may sleep.
@@ -157,7 +191,8 @@ void *cr_obj_find(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type)
 	struct cr_obj *obj = xa_load(&ctx->objs, objref);
 
 	if (!obj || obj->type != type) {
-		cr_err(ctx, -EINVAL, "object %u is not in the image", objref);
+		cr_err(ctx, -EINVAL, "object %u is not in the image, as a %s",
+		       objref, cr_obj_kinds[type].name);
 		return NULL;
 	}
 	return obj->ptr;
