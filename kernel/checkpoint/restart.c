@@ -766,13 +766,12 @@ static int cr_make_task(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 		WRITE_ONCE(ctx->spawn, tc);
 		smp_mb();	/* pairs with cr_serve_killed() */
 		if (READ_ONCE(tc->creator->gone))
-			tc->err = -ESRCH;
-		else
-			wake_up_all(&ctx->spawn_wq);
+			return cr_err(ctx, -ESRCH, "a restored task was killed");
+		wake_up_all(&ctx->spawn_wq);
 	} else {
 		cr_spawn(ctx, tc);
 	}
-	if (!tc->err && wait_for_completion_killable(&tc->ready))
+	if (wait_for_completion_killable(&tc->ready))
 		return -EINTR;
 	return cr_task_err(ctx, tc);
 }
