@@ -55,6 +55,8 @@ static int cr_read_header(struct cr_ctx *ctx)
 		err = -EINVAL;
 	if (!err)
 		err = cr_read(ctx, &h, sizeof(h));
+	if (err && err != -EINVAL)
+		return err;	/* a signal, or the read failed */
 	if (err || memcmp(h.magic, CR_MAGIC, CR_MAGIC_LEN)) {
 		ctx->reason_final = true;
 		return cr_err(ctx, -EINVAL, "not a checkpoint image");
