@@ -402,4 +402,42 @@ TEST_F_TIMEOUT(kill, a_restored_task_killed_at_any_step, CR_SLOW_TIMEOUT)
 	EXPECT_GT(killed, NR_STEPS);
 }
 
+static void on_alarm(int sig)
+{
+}
+
+/*
+ * A signal while restart() waits for the image on a pipe ends the call
+ * with EINTR, even with SA_RESTART: part of the stream is read, so the
+ * call cannot start again. Here the header is written, and no more.
+ */
+TEST_F(kill, a_signal_ends_a_restart_that_waits_on_a_pipe)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
+	char header[64];
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		cr_child_init();
+		cr_wait_go(self->f.go);
+		_exit(CR_OK);
+	}
+	ASSERT_EQ(cr_wait_child_ready(self->f.go, pid, NULL), 0);
+	ASSERT_EQ(cr_checkpoint_kill(&self->f, pid), 0)
+		TH_LOG("%s", cr_log(&self->f));
+	ASSERT_EQ(pread(self->f.img, header, sizeof(header), 0),
+		  sizeof(header));
+	ASSERT_EQ(write(self->pipe[1], header, sizeof(header)),
+		  sizeof(header));
+	ASSERT_EQ(sigaction(SIGALRM, &sa, NULL), 0);
+	alarm(2);
+	EXPECT_EQ(sys_restart(0, self->pipe[0], 0, self->f.logfd), -1);
+	EXPECT_EQ(errno, EINTR) TH_LOG("%s", cr_log(&self->f));
+	alarm(0);
+	EXPECT_NE(strstr(cr_log(&self->f), "interrupted"), NULL)
+		TH_LOG("%s", cr_log(&self->f));
+}
+
 TEST_HARNESS_MAIN
