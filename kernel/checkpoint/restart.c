@@ -549,7 +549,9 @@ static int cr_spawn(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	nr = kernel_clone(&args);
 	if (nr < 0) {
 		cr_ctx_put(ctx);
-		if (nr == -EEXIST)
+		if (fatal_signal_pending(current))
+			tc->err = -EINTR;	/* killed: see cr_task_err() */
+		else if (nr == -EEXIST)
 			tc->err = cr_err(ctx, nr, "pid %d is in use", pid);
 		else
 			tc->err = cr_err(ctx, nr, "cannot create a task for pid %d",
