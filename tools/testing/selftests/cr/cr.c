@@ -162,18 +162,27 @@ static int do_restart(int argc, char **argv)
 	long ret;
 
 	while ((opt = getopt(argc, argv, "p:PNtw")) != -1) {
-		if (opt == 'p' && !(pid = parse_pid(optarg)))
-			return bad_arg("a pid", optarg);
-		else if (opt == 't')
+		switch (opt) {
+		case 'p':
+			pid = parse_pid(optarg);
+			if (!pid)
+				return bad_arg("a pid", optarg);
+			break;
+		case 't':
 			flags |= RESTART_TRUSTED;
-		else if (opt == 'P')
+			break;
+		case 'P':
 			flags |= RESTART_PIDS;
-		else if (opt == 'N')
+			break;
+		case 'N':
 			pidns = 1;
-		else if (opt == 'w')
+			break;
+		case 'w':
 			wait_for = 1;
-		else if (opt != 'p')
+			break;
+		default:
 			return usage();
+		}
 	}
 	if (argc - optind != 1 || (pidns && (pid || (flags & RESTART_PIDS))) ||
 	    (pid && (flags & RESTART_PIDS)))

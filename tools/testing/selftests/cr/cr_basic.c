@@ -288,7 +288,7 @@ TEST(restart_with_a_chosen_pid)
 		cr_wait_go(f.go);
 		_exit(CR_OK);
 	}
-	usleep(50000);
+	ASSERT_EQ(cr_wait_child_ready(f.go, child, NULL), 0);
 	ASSERT_EQ(cr_checkpoint_kill(&f, child), 0) TH_LOG("%s", cr_log(&f));
 	want = child + 1000;
 	restored = sys_restart(want, f.img, 0, f.logfd);

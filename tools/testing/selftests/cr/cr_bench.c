@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../kselftest.h"
+
 static long iterations = 20000;
 static int file_fd;
 
@@ -84,7 +86,7 @@ int main(int argc, char **argv)
 	file_fd = open("/tmp/cr-bench", O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (file_fd < 0 || ftruncate(file_fd, 4096))
 		return 1;
-	for (i = 0; i < sizeof(loops) / sizeof(loops[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(loops); i++) {
 		double best = 0;
 
 		for (run = 0; run < 5; run++) {

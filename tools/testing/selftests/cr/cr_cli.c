@@ -90,7 +90,7 @@ TEST_F(cli, pids_are_parsed_strictly)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		char *args[] = { "checkpoint", (char *)bad[i], self->image, NULL };
+		char *const args[] = { "checkpoint", (char *)bad[i], self->image, NULL };
 
 		EXPECT_EQ(run_cr(args, -1, self->err, sizeof(self->err)), 2)
 			TH_LOG("pid \"%s\"", bad[i]);
@@ -104,7 +104,7 @@ TEST_F(cli, pids_are_parsed_strictly)
 TEST_F(cli, broken_pipe_is_reported)
 {
 	char pid[16];
-	char *args[] = { "checkpoint", pid, "-", NULL };
+	char *const args[] = { "checkpoint", pid, "-", NULL };
 	pid_t target = sleeper();
 	int p[2];
 
@@ -128,7 +128,7 @@ TEST_F(cli, broken_pipe_is_reported)
 TEST_F(cli, failed_checkpoint_leaves_no_partial_image)
 {
 	char pid[16];
-	char *args[] = { "checkpoint", pid, self->image, NULL };
+	char *const args[] = { "checkpoint", pid, self->image, NULL };
 	struct dirent *d;
 	struct stat st;
 	pid_t target;
@@ -173,7 +173,7 @@ TEST_F(cli, failed_checkpoint_leaves_no_partial_image)
 
 TEST_F(cli, a_file_that_is_not_an_image_is_called_that)
 {
-	char *args[] = { "restart", self->image, NULL };
+	char *const args[] = { "restart", self->image, NULL };
 	int fd = open(self->image, O_WRONLY | O_CREAT, 0600);
 	int i;
 
@@ -188,7 +188,7 @@ TEST_F(cli, a_file_that_is_not_an_image_is_called_that)
 TEST_F(cli, help_explains_every_option)
 {
 	static const char *const opts[] = { "-k", "-p PID", "-P", "-N", "-t", "-w" };
-	char *args[] = { "--help", NULL };
+	char *const args[] = { "--help", NULL };
 	char out[64];
 	unsigned int i;
 	int fd;

@@ -224,7 +224,7 @@ TEST_F_TIMEOUT(faults, one_failure_ends_cleanly, 1200)
 		failed[1] += !!err;
 		done[1]++;
 		ASSERT_NE(err, 255)
-			TH_LOG("round %u (seed %u): %s %u: the restored %s was wrong: status %#x; %s",
+			TH_LOG("round %u (seed %u): %s %u: the restored %s was wrong: %#x; %s",
 			       i, seed, attrs[a], nth, shape_name[s], status,
 			       cr_log(f));
 		ASSERT_NE(err, -1) TH_LOG("round %u: the restarter died", i);

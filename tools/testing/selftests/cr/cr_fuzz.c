@@ -354,7 +354,7 @@ TEST_F_TIMEOUT(slow, mutated_images_fail_cleanly, 86400)
 		if (!cr_all_gone(!ret)) {
 			cr_log_tasks(_metadata);
 			ASSERT_TRUE(0)
-				TH_LOG("image %lu (seed %u) as %s left a task; restart gave %d: %s%s",
+				TH_LOG("image %lu (seed %u) as %s left a task; restart: %d: %s%s",
 				       tried, seed, as_name[as], ret, what,
 				       cr_log(&f));
 		}

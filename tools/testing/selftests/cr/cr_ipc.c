@@ -229,13 +229,12 @@ union semun {
 	unsigned short *array;
 };
 
-/* Until @cond holds, for at most five seconds. */
-/* @cond is evaluated again and again: that is the point. */
+/* Until @cond holds, for at most five seconds; @cond is evaluated again and again. */
 #define WAIT_FOR(cond) ({						\
-	int __i;							\
-	for (__i = 0; __i < 500 && !(cond); __i++)			\
+	int __i = 0, __ok;						\
+	while (!(__ok = (cond)) && __i++ < 500)				\
 		usleep(10000);						\
-	(cond);								\
+	__ok;								\
 })
 
 /* The same array: key, owner, mode and size. */

@@ -59,8 +59,8 @@ static char *read_maps(pid_t pid)
 		prev_start = start;
 		prev_end = end;
 		prev_off = off;
-		strcpy(prev_perms, perms);
-		strcpy(prev_name, name);
+		memcpy(prev_perms, perms, sizeof(perms));
+		memcpy(prev_name, name, sizeof(name));
 	}
 	if (prev_end)
 		snprintf(b + len, sizeof(buf[0]) - len, "%lx-%lx %s %lx %s\n",
@@ -237,7 +237,7 @@ static int has_vmflag(void *addr, const char *flag)
 		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
 			in = (unsigned long)addr >= start && (unsigned long)addr < end;
 		if (in && !strncmp(line, "VmFlags:", 8))
-			found = strstr(line, want) != NULL;
+			found = !!strstr(line, want);
 	}
 	if (f)
 		fclose(f);

@@ -91,7 +91,7 @@ static void compare(struct __test_metadata *_metadata, char *const argv[],
 	step = (now_us() - t0) / (2 * n + 2);
 	seed = now_us();
 	srand(seed);
-	strcpy(expect, slurp(plain));
+	snprintf(expect, sizeof(expect), "%s", slurp(plain));
 	ASSERT_NE(strstr(expect, "done"), NULL);
 
 	pid = run(cr, argv);

@@ -392,6 +392,7 @@ TEST_F(swap, leads_the_job_nowhere)
 {
 	pid_t job;
 	long ret;
+	int want;
 
 	job = fork();
 	ASSERT_GE(job, 0);
@@ -428,8 +429,9 @@ TEST_F(swap, leads_the_job_nowhere)
 	ret = sys_restart(0, self->f.img, 0, self->f.logfd);
 	EXPECT_EQ(ret, -1);
 	/* ELOOP for a symlink anywhere on the path, EACCES for the rest */
-	EXPECT_EQ(errno, variant->how == SWAP_SYMLINK ||
-			 variant->how == SWAP_CWD_SYMLINK ? ELOOP : EACCES)
+	want = variant->how == SWAP_SYMLINK ||
+	       variant->how == SWAP_CWD_SYMLINK ? ELOOP : EACCES;
+	EXPECT_EQ(errno, want)
 		TH_LOG("%m");
 	EXPECT_TRUE(cr_no_children());
 	EXPECT_NE(strstr(cr_log(&self->f), "cannot "), NULL)
@@ -599,7 +601,7 @@ static pid_t rich_waiter(struct cr_files *f)
 		    connect(c[1], (struct sockaddr *)&sun, sizeof(sun)) ||
 		    write(c[1], "wait", 4) != 4)
 			_exit(3);
-		strcpy(shm, "shared");
+		memcpy(shm, "shared", sizeof("shared"));
 		cr_wait_go(f->go);
 		_exit(CR_OK);
 	}

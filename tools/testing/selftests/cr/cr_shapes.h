@@ -56,7 +56,7 @@ static int big(const char *go)
 /* TREE: two children, one its own group, a pipe to each, and a zombie. */
 static int tree(const char *go)
 {
-	pid_t child[2];
+	pid_t child[2], zombie;
 	int p[2][2], i, status, bad = 0;
 	char c;
 
@@ -72,9 +72,11 @@ static int tree(const char *go)
 		}
 		close(p[i][0]);
 	}
-	if (!fork())
+	zombie = fork();
+	if (!zombie)
 		_exit(7);
-	usleep(50000);
+	if (zombie < 0 || cr_wait_zombie(zombie))
+		return 2;
 	cr_wait_go(go);
 	for (i = 0; i < 2; i++) {
 		if (write(p[i][1], &(char){ 'a' + i }, 1) != 1 ||

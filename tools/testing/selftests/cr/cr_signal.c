@@ -450,7 +450,7 @@ TEST_F(sched, policy_nice_and_prctl_state_survive)
 }
 
 /* The value of @key in /proc/self/fdinfo/@fd, in @base, or ~0. */
-static unsigned long long fdinfo(int fd, const char *key, int base)
+static unsigned long long fdinfo_value(int fd, const char *key, int base)
 {
 	unsigned long long v = ~0ULL;
 	char path[64], line[256];
@@ -474,8 +474,8 @@ static int check_signalfds(void)
 {
 	struct signalfd_siginfo si;
 
-	if (fdinfo(3, "sigmask:", 16) != (SIGBIT(SIGUSR1) | SIGBIT(SIGRTMIN + 1)) ||
-	    fdinfo(4, "sigmask:", 16) != SIGBIT(SIGUSR2))
+	if (fdinfo_value(3, "sigmask:", 16) != (SIGBIT(SIGUSR1) | SIGBIT(SIGRTMIN + 1)) ||
+	    fdinfo_value(4, "sigmask:", 16) != SIGBIT(SIGUSR2))
 		return 80;
 	if (!(fcntl(3, F_GETFL) & O_NONBLOCK) || (fcntl(4, F_GETFL) & O_NONBLOCK))
 		return 81;
@@ -549,9 +549,9 @@ static int check_timerfds(void)
 	struct itimerspec its;
 	uint64_t ticks;
 
-	if (fdinfo(3, "clockid:", 10) != CLOCK_MONOTONIC ||
-	    fdinfo(4, "clockid:", 10) != CLOCK_BOOTTIME ||
-	    fdinfo(6, "clockid:", 10) != CLOCK_REALTIME)
+	if (fdinfo_value(3, "clockid:", 10) != CLOCK_MONOTONIC ||
+	    fdinfo_value(4, "clockid:", 10) != CLOCK_BOOTTIME ||
+	    fdinfo_value(6, "clockid:", 10) != CLOCK_REALTIME)
 		return 90;
 	if (!(fcntl(3, F_GETFL) & O_NONBLOCK) || (fcntl(6, F_GETFL) & O_NONBLOCK))
 		return 91;

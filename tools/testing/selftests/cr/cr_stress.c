@@ -215,12 +215,13 @@ TEST_F_TIMEOUT(slow, random_kills_end_cleanly, 86400)
 		if (st.rounds % 100 == 0)
 			TH_LOG("%u rounds: %u restarted", st.rounds, st.restarted);
 	}
-	TH_LOG("%u rounds: %u restarted; refused after a kill of the target %u, "
-	       "checkpointer %u, restarter %u, restored task %u; "
-	       "ESRCH %u, EINTR %u, killed %u", st.rounds, st.restarted, st.refused[TARGET],
-	       st.refused[CHECKPOINTER], st.refused[RESTARTER],
-	       st.refused[RESTORED], st.by_errno[ESRCH], st.by_errno[EINTR],
-	       st.by_errno[0]);
+	TH_LOG("%u rounds: %u restarted", st.rounds, st.restarted);
+	TH_LOG("refused after a kill of the target %u, checkpointer %u,",
+	       st.refused[TARGET], st.refused[CHECKPOINTER]);
+	TH_LOG("restarter %u, restored task %u", st.refused[RESTARTER],
+	       st.refused[RESTORED]);
+	TH_LOG("ESRCH %u, EINTR %u, killed %u", st.by_errno[ESRCH],
+	       st.by_errno[EINTR], st.by_errno[0]);
 	cr_files_fini(&f);
 }
 

@@ -42,7 +42,7 @@ static long elapsed_ms(const struct timespec *t0)
 }
 
 /* Wait, blocked in the kernel in a way of its own, then check its state. */
-static void *worker(void *arg)
+static void *thread_main(void *arg)
 {
 	struct timespec t0, nap = { .tv_sec = 1, .tv_nsec = 500000000 };
 	long i = (long)arg;
@@ -131,7 +131,7 @@ static int threads_child(const char *go, const char *file)
 	if (epoll_ctl(th.ep, EPOLL_CTL_ADD, th.epipe[0], &ev))
 		return 101;
 	for (i = 0; i < NTHREADS; i++)
-		if (pthread_create(&t[i], NULL, worker, (void *)i))
+		if (pthread_create(&t[i], NULL, thread_main, (void *)i))
 			return 102;
 	pthread_mutex_lock(&th.lock);
 	while (th.ready < NTHREADS)
@@ -341,7 +341,8 @@ FIXTURE_TEARDOWN(pids)
  * go: it must exit with 0.
  */
 static void restart_and_check(struct __test_metadata *_metadata,
-			      FIXTURE_DATA(pids) *self, unsigned long flags,
+			      struct cr_files *f, const char *file,
+			      unsigned long flags,
 			      int (*fn)(const char *go, const char *file))
 {
 	pid_t child, restored;
@@ -353,14 +354,14 @@ static void restart_and_check(struct __test_metadata *_metadata,
 	ASSERT_GE(child, 0);
 	if (!child) {
 		cr_child_init();
-		_exit(fn(self->f.go, self->file));
+		_exit(fn(f->go, file));
 	}
-	ASSERT_EQ(cr_wait_child_ready(self->f.go, child, &status), 0);
-	restored = cr_checkpoint_restart_tree(&self->f, child, flags);
-	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&self->f));
+	ASSERT_EQ(cr_wait_child_ready(f->go, child, &status), 0);
+	restored = cr_checkpoint_restart_tree(f, child, flags);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(f));
 	if (same_pids)
 		EXPECT_EQ(restored, child);
-	cr_go(self->f.go);
+	cr_go(f->go);
 	EXPECT_EQ(cr_wait_exit(restored), 0) TH_LOG("%s", cr_notes());
 }
 
@@ -371,7 +372,7 @@ static void restart_and_check(struct __test_metadata *_metadata,
  */
 TEST_F(pids, threads_keep_their_state)
 {
-	restart_and_check(_metadata, self, variant->flags, threads_child);
+	restart_and_check(_metadata, &self->f, self->file, variant->flags, threads_child);
 }
 
 /*
@@ -384,7 +385,7 @@ TEST_F(pids, tree_comes_back_whole)
 	char buf[8] = "";
 	int fd;
 
-	restart_and_check(_metadata, self, variant->flags, tree_root);
+	restart_and_check(_metadata, &self->f, self->file, variant->flags, tree_root);
 	fd = open(self->file, O_RDONLY);
 	ASSERT_EQ(read(fd, buf, sizeof(buf)), 3);
 	EXPECT_STREQ(buf, "ABC");
@@ -446,7 +447,7 @@ static int timer_child(const char *go, const char *file)
 
 TEST_F(pids, thread_timer_signals_its_thread)
 {
-	restart_and_check(_metadata, self, variant->flags, timer_child);
+	restart_and_check(_metadata, &self->f, self->file, variant->flags, timer_child);
 }
 
 /*
@@ -475,8 +476,10 @@ TEST(uts_namespace_comes_back)
 		g = fork();
 		if (!g) {
 			cr_await(f.go);
-			_exit(gethostname(name, sizeof(name)) ||
-			       strcmp(name, "cr-uts") ? 3 : 0);
+			if (gethostname(name, sizeof(name)) ||
+			    strcmp(name, "cr-uts"))
+				_exit(3);
+			_exit(0);
 		}
 		cr_wait_go(f.go);
 		if (waitpid(g, &status, 0) != g || status)
@@ -769,7 +772,8 @@ TEST(zombies_come_back)
 			raise(SIGTERM);
 			_exit(4);
 		}
-		usleep(200000);
+		if (cr_wait_zombie(a) || cr_wait_zombie(b))
+			_exit(5);
 		cr_wait_go(f.go);
 		if (waitpid(a, &status, 0) != a || !WIFEXITED(status) ||
 		    WEXITSTATUS(status) != 3)
@@ -788,7 +792,7 @@ TEST(zombies_come_back)
 	child = fork();
 	if (!child)
 		_exit(0);
-	usleep(100000);
+	ASSERT_EQ(cr_wait_zombie(child), 0);
 	EXPECT_EQ(sys_checkpoint(child, f.img, 0, f.logfd), -1);
 	EXPECT_EQ(errno, EOPNOTSUPP);
 	EXPECT_NE(strstr(cr_log(&f), "is a zombie"), NULL) TH_LOG("%s", cr_log(&f));

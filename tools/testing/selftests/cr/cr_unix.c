@@ -801,7 +801,7 @@ static int start_workers(const char *path, int sv[WORKERS][2],
 	unsigned int w;
 
 	if (path) {
-		strncpy(addr.sun_path, path, sizeof(addr.sun_path) - 1);
+		snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
 		unlink(path);
 		lfd = socket(AF_UNIX, SOCK_STREAM, 0);
 		if (bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) ||

@@ -210,6 +210,14 @@ static inline int cr_wait_child_ready(const char *go, pid_t child,
 	return 0;
 }
 
+/* Wait until @child has exited, and leave it a zombie, not reaped. */
+static inline int cr_wait_zombie(pid_t child)
+{
+	siginfo_t info;
+
+	return waitid(P_PID, child, &info, WEXITED | WNOWAIT);
+}
+
 static inline void cr_wait_ready(const char *go)
 {
 	cr_wait_child_ready(go, 0, NULL);
