@@ -1,7 +1,7 @@
 # Checkpoint/restart for Linux 6.12: build, boot and test loop.
 # make demo | make check [TESTS=cr_basic,cr_mm] | make check-nocr |
 # make shell | make lint | make bench | make stress [ROUNDS=200] |
-# make fuzz [SECONDS=3600]
+# make fuzz [SECONDS=3600] | make series | make series-check
 # See README.md.
 
 SRC	:= $(CURDIR)/build/linux-source-6.12
@@ -19,7 +19,8 @@ DEPS := bc bison busybox-static ccache cpio flex gcc libc6-dev libelf-dev \
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: all deps src kernel kernel-debug kernel-nocr selftests initramfs check \
-	check-nocr stress fuzz demo shell bench lint clean
+	check-nocr stress fuzz demo shell bench lint series series-check \
+	series-apply clean
 
 all: kernel
 
@@ -105,13 +106,36 @@ lint: kernel
 			--no-install-recommends $$missing >/dev/null; \
 	fi
 	@$(SRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f $(OURS_C)
-	@for p in patches/*.patch; do \
+	@for p in patches/*.diff; do \
 		$(SRC)/scripts/checkpatch.pl --strict --no-tree --no-signoff \
 			--quiet - < $$p || exit 1; \
 	done
+	@# ENOSYS and VOLATILE are rules for kernel code: the tests test for
+	@# ENOSYS, and their signal handlers set volatile sig_atomic_t.
+	@$(SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
+		--ignore ENOSYS,VOLATILE -f tools/testing/selftests/cr/*.[ch]
 	@dev/cc-ours.sh $(KERNEL) W=1 C=2
 	@dev/docs.sh build/docs
 	@dev/man-lint.sh man/man2/*.2
+
+# The patch series for review, as patches/SERIES defines it, in
+# build/series/; its From: and Signed-off-by: are your git identity.
+# series-check proves it (README.md); series-apply is its quick part.
+SERIES_DEPS := git python3-git python3-ply
+series: src
+	@missing=$$(for p in $(SERIES_DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "  APT     $$missing"; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null; \
+	fi
+	@dev/series.py make
+
+series-check: series
+	@dev/series.py check
+
+series-apply: series
+	@dev/series.py apply
 
 clean:
 	rm -rf build

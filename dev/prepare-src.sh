@@ -1,6 +1,7 @@
 #!/bin/bash
 # Prepare the patched kernel tree in $SRC: unpack Debian's linux-source-6.12,
-# apply patches/ (reversing an older applied set first), and sync the overlay.
+# apply the edits of upstream files that patches/SERIES lists (reversing
+# an older applied set first), and sync the overlay.
 # Only files whose content changes are touched, so kernel rebuilds stay
 # incremental.
 set -euo pipefail
@@ -24,31 +25,33 @@ if [ ! -f "$SRC/Makefile" ]; then
 	rmdir "$tmp"
 fi
 
-# patches/ as applied last time lives in $SRC/.cr-patches. Keep the
-# longest unchanged prefix; reverse the rest and apply what follows it.
+# The upstream edits, in the order patches/SERIES gives them, as applied
+# last time live in $SRC/.cr-patches, numbered. Keep the longest unchanged
+# prefix; reverse the rest and apply what follows it.
 applied="$SRC/.cr-patches"
 mkdir -p "$applied"
-old=($(cd "$applied" && ls *.patch 2>/dev/null || true))
-new=($(cd "$TOP/patches" && ls *.patch 2>/dev/null || true))
-# A patch whose diff is the same, its changelog changed or not, is kept.
-diff_of() { sed -n '/^diff --git /,$p' "$1"; }
+old=($(cd "$applied" && ls 2>/dev/null | sort || true))
+new=() i=0
+for d in $(sed -n 's/^diff://p' "$TOP/patches/SERIES"); do
+	i=$((i + 1))
+	new+=("$(printf %03d $i)-$(basename "$d")")
+done
+src_of() { echo "$TOP/patches/${1#*-}"; }
 keep=0
 while [ $keep -lt ${#old[@]} ] && [ $keep -lt ${#new[@]} ] &&
       [ "${old[$keep]}" = "${new[$keep]}" ] &&
-      cmp -s <(diff_of "$applied/${old[$keep]}") \
-	     <(diff_of "$TOP/patches/${new[$keep]}"); do
-	cp "$TOP/patches/${new[$keep]}" "$applied/"
+      cmp -s "$applied/${old[$keep]}" "$(src_of "${new[$keep]}")"; do
 	keep=$((keep + 1))
 done
 for ((i = ${#old[@]} - 1; i >= keep; i--)); do
 	echo "  UNPATCH ${old[$i]}"
-	patch -s -R -p1 -d "$SRC" < "$applied/${old[$i]}"
+	patch -s -R -p1 --no-backup-if-mismatch -d "$SRC" < "$applied/${old[$i]}"
 	rm "$applied/${old[$i]}"
 done
 for ((i = keep; i < ${#new[@]}; i++)); do
 	echo "  PATCH   ${new[$i]}"
-	patch -s -p1 -N -d "$SRC" < "$TOP/patches/${new[$i]}"
-	cp "$TOP/patches/${new[$i]}" "$applied/"
+	patch -s -p1 -N --no-backup-if-mismatch -d "$SRC" < "$(src_of "${new[$i]}")"
+	cp "$(src_of "${new[$i]}")" "$applied/${new[$i]}"
 done
 
 for path in $OVERLAY; do

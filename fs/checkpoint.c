@@ -113,6 +113,9 @@ static bool cr_file_at_an_fd(struct task_struct *t, struct file *file)
  * Locks are saved with the fd table: a file's own lock taken before its
  * last fd was closed lives on through the mapping alone, and would be
  * lost.
+ *
+ * Context: Process context, the checkpointer, with @t parked; may sleep.
+ * Return: 0, or -EOPNOTSUPP with its reason given.
  */
 int cr_check_mapped_file(struct cr_ctx *ctx, struct task_struct *t,
 			 struct file *file)
@@ -718,10 +721,20 @@ static void cr_release_pipes(struct cr_ctx *ctx)
 		kfree(seen);
 }
 
-/*
- * Write @file as an object, unless it was written already; *@objref is its
- * objref. A @mapped file must not change before restart, or the pages of
- * its mappings would change under the restored task.
+/**
+ * cr_write_file() - Write an open file as an object.
+ * @ctx: A checkpoint context.
+ * @t: The task that holds it.
+ * @file: The file.
+ * @mapped: Whether a mapping of @t maps it.
+ * @objref: Set to its objref.
+ *
+ * Unless it was written already. A @mapped file must not change before
+ * restart, or the pages of its mappings would change under the restored
+ * task. Each kind of file is written by its part.
+ *
+ * Context: Process context, the checkpointer, with @t parked; may sleep.
+ * Return: 0, or a negative errno with its reason given.
  */
 int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 		  struct file *file, bool mapped, u32 *objref)
@@ -730,6 +743,7 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 	struct timespec64 mtime = inode_get_mtime(inode);
 	struct cr_file rec = {};
 	char *buf, *path, kind[CR_WHY_LEN];
+	const struct cr_part *part;
 	const char *why;
 	int err;
 
@@ -744,10 +758,9 @@ int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
 		return cr_write_epoll(ctx, t, file, objref);
 	if (inode->i_sb->s_magic == ANON_INODE_FS_MAGIC)
 		return cr_write_anon(ctx, t, file, objref);
-	if (S_ISSOCK(inode->i_mode))
-		return cr_write_unix(ctx, t, file, objref);
-	if (inode->i_sb->s_magic == CR_MQUEUE_MAGIC)
-		return cr_write_mq_file(ctx, t, file, objref);
+	part = cr_file_part(file);
+	if (part)
+		return part->write_file(ctx, t, file, objref);
 
 	buf = __getname();
 	if (!buf)
@@ -870,6 +883,12 @@ struct cr_pipe_ends {
 	bool		used[2];	/* a CR_FILE took the end */
 };
 
+/**
+ * cr_put_pipe_ends() - Drop the files kept for a pipe's ends.
+ * @ptr: What the pipe's object holds.
+ *
+ * Context: Process context; may sleep.
+ */
 void cr_put_pipe_ends(void *ptr)
 {
 	struct cr_pipe_ends *e = ptr;
@@ -1052,6 +1071,7 @@ static int cr_restore_shmem_file(struct cr_ctx *ctx, const struct cr_file *rec,
 /* A CR_FILE record, whose header has been read: reopen the file. */
 static int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 {
+	const struct cr_part *part;
 	struct cr_file rec;
 	struct file *file;
 	char *path;
@@ -1070,8 +1090,9 @@ static int cr_restore_file(struct cr_ctx *ctx, const struct cr_hdr *hdr)
 	if (IS_ERR(path))
 		return PTR_ERR(path);
 
-	if (rec.kind == CR_FILE_MQUEUE) {
-		file = cr_open_mq_file(ctx, &rec, path);
+	part = cr_file_kind_part(rec.kind);
+	if (part) {
+		file = part->open_file(ctx, &rec, path);
 		err = IS_ERR(file) ? PTR_ERR(file) :
 		      cr_obj_insert(ctx, rec.objref, CR_OBJ_FILE, file);
 		if (err && !IS_ERR(file))
@@ -1188,7 +1209,17 @@ static int cr_get_locks(struct cr_ctx *ctx, struct task_struct *t,
 	return 0;
 }
 
-/* Each fd, its file, FD_CLOEXEC, and the locks held through it. */
+/**
+ * cr_write_files() - Write the fd table of a task.
+ * @ctx: A checkpoint context.
+ * @t: The task.
+ * @objref: The objref of its files_struct, shared by CLONE_FILES.
+ *
+ * Each fd, its file, FD_CLOEXEC, and the locks held through it.
+ *
+ * Context: Process context, the checkpointer, with @t parked; may sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
 int cr_write_files(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 {
 	struct cr_fdtable rec = { .objref = objref };
@@ -1301,6 +1332,15 @@ static int cr_restore_locks(struct cr_ctx *ctx, u32 nr)
 	return err;
 }
 
+/**
+ * cr_restore_files() - Make the fd table of a CR_FILES record again.
+ * @ctx: A restart context.
+ * @objref: The objref of the files_struct.
+ *
+ * Context: Process context, the restored task, reading its own records; may
+ * sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
 int cr_restore_files(struct cr_ctx *ctx, u32 objref)
 {
 	struct cr_fdtable rec;
@@ -1351,6 +1391,15 @@ int cr_restore_files(struct cr_ctx *ctx, u32 objref)
 	return err;
 }
 
+/**
+ * cr_write_fs() - Write the cwd, root and umask of a task.
+ * @ctx: A checkpoint context.
+ * @t: The task.
+ * @objref: The objref of its fs_struct, shared by CLONE_FS.
+ *
+ * Context: Process context, the checkpointer, with @t parked; may sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
 int cr_write_fs(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 {
 	struct cr_fs rec = { .objref = objref };
@@ -1427,10 +1476,18 @@ out:
 			    root ? "root" : "directory", dir) : 0;
 }
 
-/*
- * The cwd, once every file is open; and the root - unless it is the
- * restarter's own - in @root, for the task to take once the whole tree is
- * made: all paths in the image are the restarter's.
+/**
+ * cr_restore_fs() - Make the cwd, root and umask of a CR_FS record again.
+ * @ctx: A restart context.
+ * @objref: The objref of the fs_struct.
+ * @root: Set to the root to take, unless it is the restarter's own.
+ *
+ * The cwd is set once every file is open; the root is taken once the whole
+ * tree is made, since all paths of the image are the restarter's.
+ *
+ * Context: Process context, the restored task, reading its own records; may
+ * sleep.
+ * Return: 0, or a negative errno with its reason given.
  */
 int cr_restore_fs(struct cr_ctx *ctx, u32 objref, struct path *root)
 {
@@ -1469,12 +1526,17 @@ out:
 	return err;
 }
 
-/*
- * restart: make way for binding an AF_UNIX socket to the path @name
- * again. A socket file there that no socket is bound to is what the
- * checkpointed socket left behind, and is removed, with the restarter's
- * rights, as its program would remove it before bind(). Anything else
- * is left for bind() to find in use.
+#ifdef CONFIG_CHECKPOINT_UNIX
+/**
+ * cr_unlink_socket_file() - Make way for binding an AF_UNIX socket to @name again.
+ * @name: The socket's path.
+ *
+ * A socket file there that no socket is bound to is what the checkpointed
+ * socket left behind, and is removed, as its program would remove it before
+ * bind(). Anything else is left for bind() to find in use.
+ *
+ * Context: Process context, with the restarter's rights; may sleep.
+ * Return: 0, or a negative errno.
  */
 int cr_unlink_socket_file(const char *name)
 {
@@ -1492,11 +1554,19 @@ int cr_unlink_socket_file(const char *name)
 	return stale ? do_unlinkat(AT_FDCWD, getname_kernel(name)) : 0;
 }
 
-/* restart: give a restored socket's socket file its permissions. */
+/**
+ * cr_chmod_socket_file() - Give a restored socket's socket file its mode.
+ * @path: The socket file.
+ * @mode: Its mode, as the image has it.
+ *
+ * Context: Process context, with the restarter's rights; may sleep.
+ * Return: 0, or a negative errno.
+ */
 int cr_chmod_socket_file(const struct path *path, umode_t mode)
 {
 	return chmod_common(path, mode);
 }
+#endif
 
 const struct cr_part cr_fs_part = {
 	.name		= "files",

@@ -279,7 +279,15 @@ static int cr_write_msq(struct cr_ctx *ctx, const struct cr_sysv_msq *rec,
 	return err;
 }
 
-/* The objects cr_snap_sysv() found, after the CR_IPC record. */
+/**
+ * cr_write_sysv() - Write the SysV objects that cr_snap_sysv() found.
+ * @ctx: A checkpoint context.
+ *
+ * After the CR_IPC record.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: 0, or a negative errno.
+ */
 int cr_write_sysv(struct cr_ctx *ctx)
 {
 	unsigned int i;
@@ -315,6 +323,20 @@ static int cr_shm_mapped(struct cr_ctx *ctx, int id)
 	return cr_err(ctx, -EAGAIN,
 		      "SysV shared memory segment %d was made during checkpoint",
 		      id);
+}
+
+/**
+ * cr_is_shm_file() - Is a file one that shmat() made?
+ * @file: The file a VMA maps.
+ *
+ * Context: Process context, with a reference to @file.
+ * Return: Whether @file maps a SysV shared memory segment.
+ */
+bool cr_is_shm_file(struct file *file)
+{
+	struct ipc_namespace *ns;
+
+	return shm_file_id(file, &ns) >= 0;
 }
 
 /**
@@ -603,9 +625,14 @@ int cr_restore_sysv(struct cr_ctx *ctx)
 	return err;
 }
 
-/*
- * restart: the root removes the segments that were removed while attached,
- * once every task has its memory back.
+/**
+ * cr_finish_sysv_shm() - Remove the segments removed while attached.
+ * @ctx: A restart context.
+ *
+ * Once every task has its memory back.
+ *
+ * Context: Process context, the root of the restored tree; may sleep.
+ * Return: 0, or a negative errno with its reason given.
  */
 int cr_finish_sysv_shm(struct cr_ctx *ctx)
 {

@@ -170,7 +170,15 @@ out:
 	return err;
 }
 
-/* The queues cr_snap_mq() found, after the SysV objects. */
+/**
+ * cr_write_mqs() - Write the POSIX message queues that cr_snap_mq() found.
+ * @ctx: A checkpoint context.
+ *
+ * After the SysV objects.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: 0, or a negative errno.
+ */
 int cr_write_mqs(struct cr_ctx *ctx)
 {
 	struct cr_mq_name *n;
@@ -201,8 +209,8 @@ static void cr_release_mq(struct cr_ctx *ctx)
  *
  * Return: 0 or an error.
  */
-int cr_write_mq_file(struct cr_ctx *ctx, struct task_struct *t,
-		     struct file *file, u32 *objref)
+static int cr_write_mq_file(struct cr_ctx *ctx, struct task_struct *t,
+			    struct file *file, u32 *objref)
 {
 	struct dentry *dentry = file->f_path.dentry;
 	struct cr_file rec = {
@@ -332,7 +340,14 @@ static int cr_restore_mq(struct cr_ctx *ctx)
 	return err;
 }
 
-/* restart: the root makes the POSIX message queues of its new namespace. */
+/**
+ * cr_restore_mqs() - Make the POSIX message queues of the new IPC namespace.
+ * @ctx: A restart context.
+ *
+ * Context: Process context, the root of the restored tree, in its new IPC
+ * namespace; may sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
 int cr_restore_mqs(struct cr_ctx *ctx)
 {
 	unsigned int i;
@@ -345,10 +360,11 @@ int cr_restore_mqs(struct cr_ctx *ctx)
 
 /*
  * restart: open the queue of a CR_FILE_MQUEUE record again, by its name
- * @path, in current's namespace, as mq_open() would.
+ * @path, in current's IPC namespace, as mq_open() would.
  */
-struct file *cr_open_mq_file(struct cr_ctx *ctx, const struct cr_file *rec,
-			     const char *path)
+static struct file *cr_open_mq_file(struct cr_ctx *ctx,
+				    const struct cr_file *rec,
+				    const char *path)
 {
 	struct vfsmount *mnt = current->nsproxy->ipc_ns->mq_mnt;
 	struct path root = { .mnt = mnt, .dentry = mnt->mnt_root };
@@ -368,7 +384,16 @@ struct file *cr_open_mq_file(struct cr_ctx *ctx, const struct cr_file *rec,
 	return file;
 }
 
+static bool cr_is_mq_file(const struct file *file)
+{
+	return file_inode(file)->i_sb->s_magic == CR_MQUEUE_MAGIC;
+}
+
 const struct cr_part cr_mq_part = {
 	.name		= "POSIX message queues",
 	.release	= cr_release_mq,
+	.has_file	= cr_is_mq_file,
+	.write_file	= cr_write_mq_file,
+	.file_kind	= CR_FILE_MQUEUE,
+	.open_file	= cr_open_mq_file,
 };

@@ -150,11 +150,9 @@ static int cr_snap_mm(struct cr_ctx *ctx, struct task_struct *t,
 		if (vma->vm_flags & VM_LOCKONFAULT)
 			v->flags |= CR_VMA_LOCKONFAULT;
 		if (vma->vm_file) {
-			struct ipc_namespace *ns;
-
 			v->pgoff = vma->vm_pgoff;
 			s->files[n] = get_file(vma->vm_file);
-			if (shm_file_id(vma->vm_file, &ns) >= 0)
+			if (cr_is_shm_file(vma->vm_file))
 				v->flags |= CR_VMA_SYSV_SHM;
 		}
 		n++;
@@ -369,7 +367,17 @@ static int cr_shmem_page(struct inode *inode, pgoff_t index,
 	return 0;
 }
 
-/* The pages of @inode that hold data, swapped out or not, at their offsets. */
+/**
+ * cr_write_shmem_pages() - Write the pages of a shmem inode that hold data.
+ * @ctx: A checkpoint context.
+ * @inode: The inode.
+ * @size: Its size.
+ *
+ * Swapped out or not, at their offsets.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: 0, or a negative errno.
+ */
 int cr_write_shmem_pages(struct cr_ctx *ctx, struct inode *inode, loff_t size)
 {
 	pgoff_t index = 0, end = DIV_ROUND_UP(size, PAGE_SIZE);
@@ -413,6 +421,9 @@ int cr_write_shmem_pages(struct cr_ctx *ctx, struct inode *inode, loff_t size)
  * @objref: its objref, for the CR_FILE
  *
  * The memory is written once, the first time one of its files is.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: 0, or a negative errno with its reason given.
  */
 int cr_write_shmem(struct cr_ctx *ctx, struct file *file, u32 *objref)
 {
@@ -490,6 +501,18 @@ static void cr_release_shmem(struct cr_ctx *ctx)
 		kfree(seen);
 }
 
+/**
+ * cr_write_mm() - Write the address space of a task.
+ * @ctx: A checkpoint context.
+ * @t: The task.
+ * @objref: The objref of its mm, shared by its threads.
+ *
+ * Its mappings, their flags and files, and the present, non-zero pages of
+ * each.
+ *
+ * Context: Process context, the checkpointer, with @t parked; may sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
 int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 {
 	struct cr_pages end = {};
@@ -596,7 +619,16 @@ static int cr_check_mm_rec(struct cr_ctx *ctx, const struct cr_mm *r,
 	return 0;
 }
 
-/* Read the CR_PAGES records of shmem @file, of @size bytes, into it. */
+/**
+ * cr_restore_shmem_pages() - Read the CR_PAGES records of a shmem file into it.
+ * @ctx: A restart context.
+ * @file: The file.
+ * @size: Its size.
+ *
+ * Context: Process context, the restored task, reading its own records; may
+ * sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
 int cr_restore_shmem_pages(struct cr_ctx *ctx, struct file *file, u64 size)
 {
 	struct cr_pages rec;
@@ -847,6 +879,17 @@ static int cr_restore_pages(struct cr_ctx *ctx)
 	}
 }
 
+/**
+ * cr_restore_mm() - Make the address space of a CR_MM record again.
+ * @ctx: A restart context.
+ * @objref: The objref of the mm.
+ *
+ * A fresh mm, as execve() gives, with every mapping and its pages.
+ *
+ * Context: Process context, the restored task, reading its own records; may
+ * sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
 int cr_restore_mm(struct cr_ctx *ctx, u32 objref)
 {
 	struct mm_struct *mm;

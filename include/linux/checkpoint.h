@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Checkpoint/restart of process trees: the kernel-internal interface shared
- * by kernel/checkpoint/, fs/checkpoint.c, mm/checkpoint.c and the arch code.
+ * Checkpoint/restart of process trees: what the core in kernel/checkpoint/
+ * gives its parts - fs, mm, ipc, AF_UNIX, the LSM and the architecture
+ * code - and what they give it; and the calls of /proc and prctl(). The
+ * core's own internals are in kernel/checkpoint/internal.h.
  */
 #ifndef _LINUX_CHECKPOINT_H
 #define _LINUX_CHECKPOINT_H
@@ -65,7 +67,11 @@ struct cr_task_ctx {
 	struct cr_tree_task	tt;		/* its entry of the tree */
 	struct cr_task_ctx	*creator;	/* NULL for the root */
 	unsigned int		index;		/* in ctx->tasks */
-	/* restart only */
+	/*
+	 * restart only. The task sets ->task, ->err and what it read
+	 * before it completes ->started or ->ready; the restarter reads
+	 * them after. ->gone: see struct cr_ctx.
+	 */
 	struct cr_ctx		*ctx;
 	struct completion	started;	/* ->task is set */
 	struct completion	ready;		/* records read, ->err set */
@@ -75,15 +81,6 @@ struct cr_task_ctx {
 	struct cr_arch_thread	*arch;		/* registers to install */
 	struct cr_commit	commit;
 };
-
-/*
- * Does @tc hold its own object @i (enum cr_tree_obj), which its records
- * define, rather than its creator's?
- */
-static inline bool cr_own(const struct cr_task_ctx *tc, enum cr_tree_obj i)
-{
-	return !tc->creator || tc->tt.obj[i] != tc->creator->tt.obj[i];
-}
 
 enum cr_obj_type {
 	CR_OBJ_FILE = 1,
@@ -98,6 +95,29 @@ enum cr_obj_type {
 	CR_OBJ_SHM_ATTACH,	/* the file shmat() made */
 };
 
+/*
+ * One checkpoint() or restart() call, its caller's. The caller alone uses
+ * its fields, but for these, which the tasks of the tree share:
+ *
+ * - ->ref: each parked task, and each task restart() makes while it
+ *   restores itself, holds a reference; the caller holds the first.
+ * - ->log, ->log_len: under ->log_lock, for any task may give a reason.
+ * - The image I/O fields (->pos to ->buf_off), the objects (->obj_hash to
+ *   ->last_objref) and the object lists: at restart, one task reads the
+ *   image at a time, the one ->reader names, and it hands on through a
+ *   completion (cr_task_ctx::ready), which orders what it wrote before
+ *   whoever waits for it reads.
+ * - ->spawn, ->spawn_done, ->aborted: written by the restarter, read by
+ *   the creators that wait on ->spawn_wq for their next task, with
+ *   WRITE_ONCE()/READ_ONCE(). A creator killed there sets its
+ *   cr_task_ctx::gone, then reads ->spawn; the restarter sets ->spawn,
+ *   then reads ->gone: a full barrier on each side makes one of them see
+ *   the other, so that no request waits for a dead creator.
+ * - ->nr_unparked counts down the tasks to park, atomically; the last one
+ *   completes ->all_parked. ->released and ->killed are written once
+ *   (WRITE_ONCE()), ->released before ->park_wq is woken, and parked tasks
+ *   read them on waking.
+ */
 struct cr_ctx {
 	struct kref		ref;
 	bool			restart;
@@ -185,9 +205,16 @@ struct cr_record_ops {
  *	cannot be saved as a whole - a pipe with an end outside the tree.
  * @finish: restart: once every task is made and the trailer read.
  * @release: Frees what the part keeps in a context.
+ * @has_file: Whether the part saves a file of this kind itself.
+ * @write_file: checkpoint: writes such a file, as cr_write_file().
+ * @file_kind: The CR_FILE kind the part opens again, or 0.
+ * @open_file: restart: opens a file of the CR_FILE record @rec again,
+ *	whose path in the image is @path.
  *
  * Each part defines one, and kernel/checkpoint/sys.c lists it; the core
  * calls the hooks, each of which may be NULL, in the order of that list.
+ * A file that a part's @has_file claims is supported, and written by the
+ * part; others are judged by cr_file_support().
  */
 struct cr_part {
 	const char			*name;
@@ -195,6 +222,15 @@ struct cr_part {
 	int				(*check)(struct cr_ctx *ctx);
 	int				(*finish)(struct cr_ctx *ctx);
 	void				(*release)(struct cr_ctx *ctx);
+	bool				(*has_file)(const struct file *file);
+	int				(*write_file)(struct cr_ctx *ctx,
+						      struct task_struct *t,
+						      struct file *file,
+						      u32 *objref);
+	u32				file_kind;
+	struct file			*(*open_file)(struct cr_ctx *ctx,
+						      const struct cr_file *rec,
+						      const char *path);
 };
 
 extern const struct cr_part cr_fs_part;		/* fs/checkpoint.c */
@@ -203,18 +239,15 @@ extern const struct cr_part cr_sysv_part;	/* ipc/checkpoint.c */
 extern const struct cr_part cr_mq_part;		/* ipc/mq_checkpoint.c */
 extern const struct cr_part cr_unix_part;	/* net/unix/checkpoint.c */
 
-int cr_parts_check(struct cr_ctx *ctx);
-int cr_parts_finish(struct cr_ctx *ctx);
+const struct cr_part *cr_file_part(const struct file *file);
+const struct cr_part *cr_file_kind_part(u32 kind);
 
 /* kernel/checkpoint/sys.c: context, logging and image I/O */
-void cr_ctx_put(struct cr_ctx *ctx);
 __printf(3, 4) int cr_err(struct cr_ctx *ctx, int err, const char *fmt, ...);
 int cr_write(struct cr_ctx *ctx, const void *buf, size_t len);
 int cr_write_rec(struct cr_ctx *ctx, u32 type, const void *rec, size_t len,
 		 const void *extra, size_t extra_len);
-int cr_flush(struct cr_ctx *ctx);
 int cr_read(struct cr_ctx *ctx, void *buf, size_t len);
-int cr_read_hdr(struct cr_ctx *ctx, struct cr_hdr *hdr);
 int cr_read_rec(struct cr_ctx *ctx, u32 type, void *rec, size_t len);
 int cr_read_rec_var(struct cr_ctx *ctx, u32 type, void *rec, size_t len,
 		    size_t *extra_len);
@@ -233,19 +266,29 @@ enum cr_support {
 enum cr_support cr_file_support(const struct file *file, char *why);
 bool cr_chrdev_supported(dev_t dev);
 const char *cr_clone_unsupported(u64 clone_flags);
-const char *cr_task_ns_unsupported(struct task_struct *t);
 
 /* security/checkpoint/lsm.c */
+#ifdef CONFIG_SECURITY_CHECKPOINT
 bool cr_task_reason(struct task_struct *t, bool process, char *buf);
 void cr_lsm_set_active(bool active);
 int proc_pid_checkpointable(struct seq_file *m, struct pid_namespace *ns,
 			    struct pid *pid, struct task_struct *task);
 int proc_tid_checkpointable(struct seq_file *m, struct pid_namespace *ns,
 			    struct pid *pid, struct task_struct *task);
-#ifdef CONFIG_CHECKPOINT
 int cr_prctl_get_checkpointable(unsigned long arg2, unsigned long arg3,
 				unsigned long arg4, unsigned long arg5);
 #else
+/* Without the LSM no task is marked: the walker alone judges. */
+static inline bool cr_task_reason(struct task_struct *t, bool process,
+				  char *buf)
+{
+	return false;
+}
+
+static inline void cr_lsm_set_active(bool active)
+{
+}
+
 static inline int cr_prctl_get_checkpointable(unsigned long arg2,
 					      unsigned long arg3,
 					      unsigned long arg4,
@@ -264,38 +307,13 @@ int cr_obj_add_as(struct cr_ctx *ctx, void *ptr, enum cr_obj_type type,
 int cr_obj_insert(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type,
 		  void *ptr);
 void *cr_obj_find(struct cr_ctx *ctx, u32 objref, enum cr_obj_type type);
-void cr_obj_release_all(struct cr_ctx *ctx);
 
 /* kernel/checkpoint/restart.c */
 const struct cred *cr_as_job(struct cr_ctx *ctx);
 void cr_as_restarter(const struct cred *old);
 
-/* kernel/checkpoint/park.c */
-int cr_park_task(struct cr_ctx *ctx, struct cr_task_ctx *tc,
-		 struct task_struct *task);
-int cr_wait_parked(struct cr_ctx *ctx);
-void cr_release_parked(struct cr_ctx *ctx);
-
 /* kernel/checkpoint/tree.c */
-int cr_check_tree_shape(struct cr_ctx *ctx);
-bool cr_last_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc);
-struct cr_task_ctx *cr_task_ctx_alloc(struct cr_ctx *ctx);
-void cr_task_ctx_free_all(struct cr_ctx *ctx);
-
-/* kernel/checkpoint/checkpoint.c and restart.c */
-long do_checkpoint(struct cr_ctx *ctx, pid_t pid);
-long do_restart(struct cr_ctx *ctx, pid_t pid);
-
-/* kernel/checkpoint/signal.c */
-int cr_write_sighand(struct cr_ctx *ctx, struct task_struct *t, u32 objref);
-int cr_restore_sighand(struct cr_ctx *ctx, u32 objref);
-int cr_write_thread(struct cr_ctx *ctx, struct task_struct *t);
-int cr_restore_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc);
-int cr_write_signal(struct cr_ctx *ctx, struct task_struct *t);
-struct task_struct *cr_restored_task(struct cr_ctx *ctx, pid_t pid);
 struct cr_task_ctx *cr_tree_find(struct cr_ctx *ctx, pid_t pid);
-int cr_restore_signal(struct cr_ctx *ctx);
-bool cr_sched_policy_supported(unsigned int policy);
 
 /* fs/checkpoint.c */
 int cr_write_file(struct cr_ctx *ctx, struct task_struct *t,
@@ -307,20 +325,21 @@ int cr_restore_fs(struct cr_ctx *ctx, u32 objref, struct path *root);
 int cr_check_mapped_file(struct cr_ctx *ctx, struct task_struct *t,
 			 struct file *file);
 void cr_put_pipe_ends(void *ends);
-int cr_unlink_socket_file(const char *name);
-int cr_chmod_socket_file(const struct path *path, umode_t mode);
 
 /* net/unix/checkpoint.c */
-int cr_write_unix(struct cr_ctx *ctx, struct task_struct *t,
-		  struct file *file, u32 *objref);
+#ifdef CONFIG_CHECKPOINT_UNIX
+int cr_unlink_socket_file(const char *name);
+int cr_chmod_socket_file(const struct path *path, umode_t mode);
+#endif
 
 /* ipc/checkpoint.c */
-#ifdef CONFIG_SYSVIPC
+#ifdef CONFIG_CHECKPOINT_SYSVIPC
 int cr_snap_sysv(struct cr_ctx *ctx, struct ipc_namespace *ns,
 		 struct cr_ipc *rec);
 int cr_write_sysv(struct cr_ctx *ctx);
 int cr_write_shm_attach(struct cr_ctx *ctx, struct task_struct *t,
 			struct file *file, u32 *objref);
+bool cr_is_shm_file(struct file *file);
 int cr_restore_sysv(struct cr_ctx *ctx);
 int cr_finish_sysv_shm(struct cr_ctx *ctx);
 int cr_write_sem_undo(struct cr_ctx *ctx, struct task_struct *t);
@@ -334,6 +353,11 @@ static inline int cr_snap_sysv(struct cr_ctx *ctx, struct ipc_namespace *ns,
 static inline int cr_write_sysv(struct cr_ctx *ctx)
 {
 	return 0;
+}
+
+static inline bool cr_is_shm_file(struct file *file)
+{
+	return false;	/* then an unnamed shmem file: refused */
 }
 
 static inline int cr_write_shm_attach(struct cr_ctx *ctx,
@@ -364,14 +388,10 @@ static inline int cr_restore_sysv(struct cr_ctx *ctx)
 /* ipc/mq_checkpoint.c */
 #define CR_MQUEUE_MAGIC	0x19800202	/* ipc/mqueue.c's, not exported */
 
-#ifdef CONFIG_POSIX_MQUEUE
+#ifdef CONFIG_CHECKPOINT_POSIX_MQUEUE
 int cr_snap_mq(struct cr_ctx *ctx, struct ipc_namespace *ns);
 int cr_write_mqs(struct cr_ctx *ctx);
-int cr_write_mq_file(struct cr_ctx *ctx, struct task_struct *t,
-		     struct file *file, u32 *objref);
 int cr_restore_mqs(struct cr_ctx *ctx);
-struct file *cr_open_mq_file(struct cr_ctx *ctx, const struct cr_file *rec,
-			     const char *path);
 #else
 static inline int cr_snap_mq(struct cr_ctx *ctx, struct ipc_namespace *ns)
 {
@@ -383,25 +403,11 @@ static inline int cr_write_mqs(struct cr_ctx *ctx)
 	return 0;
 }
 
-static inline int cr_write_mq_file(struct cr_ctx *ctx, struct task_struct *t,
-				   struct file *file, u32 *objref)
-{
-	return -EOPNOTSUPP;	/* no such file without POSIX_MQUEUE */
-}
-
 /* An image with POSIX message queues, in a kernel without them. */
 static inline int cr_restore_mqs(struct cr_ctx *ctx)
 {
 	return ctx->ipc.nr_mq ?
 	       cr_err(ctx, -EOPNOTSUPP, "no POSIX message queues in this kernel") : 0;
-}
-
-static inline struct file *cr_open_mq_file(struct cr_ctx *ctx,
-					   const struct cr_file *rec,
-					   const char *path)
-{
-	cr_err(ctx, -EOPNOTSUPP, "no POSIX message queues in this kernel");
-	return ERR_PTR(-EOPNOTSUPP);
 }
 #endif
 

@@ -9,7 +9,6 @@
  * without disturbing them, and are authoritative once they are parked.
  */
 #include <linux/capability.h>
-#include <linux/checkpoint.h>
 #include <linux/cred.h>
 #include <linux/fdtable.h>
 #include <linux/fs_struct.h>
@@ -26,6 +25,8 @@
 #include <linux/slab.h>
 #include <linux/utsname.h>
 #include <asm/syscall.h>
+
+#include "internal.h"
 
 static bool cr_mm_shared(struct task_struct *t, struct mm_struct *mm)
 {
@@ -347,9 +348,11 @@ static const char *cr_ipc_unsupported(struct ipc_namespace *ns, u32 nr_saved)
 
 	for (i = 0; i < ARRAY_SIZE(ns->ids); i++) {
 		in_use += READ_ONCE(ns->ids[i].in_use);
-		/* kernel.*_next_id */
+#ifdef CONFIG_CHECKPOINT_SYSVIPC
+		/* kernel.*_next_id, which restart() uses itself */
 		if (READ_ONCE(ns->ids[i].next_id) != -1)
 			return "limits other than a new one's";
+#endif
 	}
 	if (in_use != nr_saved)
 		return "SysV objects made during checkpoint";

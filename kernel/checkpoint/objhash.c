@@ -9,10 +9,11 @@
  * written. restart() finds them by objref; objrefs must appear in the image
  * in increasing order, each one exactly once.
  */
-#include <linux/checkpoint.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
+
+#include "internal.h"
 
 struct cr_obj {
 	struct hlist_node	hash;

@@ -22,10 +22,11 @@
  * dump to be written, and sets ctx->killed for whoever parked it to give up
  * at its next step and release it; it then dies on its way to user space.
  */
-#include <linux/checkpoint.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/task_work.h>
+
+#include "internal.h"
 
 static void cr_park_work(struct callback_head *work)
 {

@@ -23,7 +23,6 @@
  * The exit signals are 0 until the tasks are released, so a failed
  * restart sends no SIGCHLD for them.
  */
-#include <linux/checkpoint.h>
 #include <linux/cred.h>
 #include <linux/fs_struct.h>
 #include <linux/personality.h>
@@ -42,6 +41,8 @@
 #include <uapi/linux/shm.h>
 #include <uapi/linux/wait.h>
 #include <asm/syscall.h>
+
+#include "internal.h"
 
 static int cr_read_header(struct cr_ctx *ctx)
 {

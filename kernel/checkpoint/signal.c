@@ -9,7 +9,6 @@
  * Pending signals are queued again at restart by the restored task to
  * itself, with their siginfo, as rt_tgsigqueueinfo() lets any task do.
  */
-#include <linux/checkpoint.h>
 #include <linux/hrtimer.h>
 #include <linux/poll.h>
 #include <linux/posix-timers.h>
@@ -26,6 +25,8 @@
 #include <linux/time.h>
 #include <uapi/linux/sched/types.h>
 #include <asm/syscall.h>
+
+#include "internal.h"
 
 int cr_write_sighand(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 {

@@ -16,7 +16,6 @@
  * A kind moves up this list as its support lands; see
  * Documentation/checkpoint/features.rst.
  */
-#include <linux/checkpoint.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/major.h>
@@ -28,7 +27,15 @@
 #include <linux/socket.h>
 #include <net/sock.h>
 
-/* Character devices that restart() reopens by path. */
+#include "internal.h"
+
+/**
+ * cr_chrdev_supported() - Is a character device one restart() reopens?
+ * @dev: The device number.
+ *
+ * Context: Any context.
+ * Return: Whether restart() reopens it by its path.
+ */
 bool cr_chrdev_supported(dev_t dev)
 {
 	if (MAJOR(dev) != MEM_MAJOR)
@@ -121,26 +128,28 @@ static void cr_describe_socket(const struct socket *sock, char *buf)
 		snprintf(buf + n, CR_WHY_LEN - n, "%u)", type);
 }
 
-static enum cr_support cr_socket_support(const struct socket *sock)
-{
-	if (cr_sock_family(sock) == AF_UNIX)
-		return CR_SUPPORTED;	/* the walker refuses some */
-	return CR_UNSUPPORTED;
-}
-
-/*
- * How c/r treats @file's kind. If @why is not NULL and the kind is not
- * supported, describe the kind in @why, a CR_WHY_LEN buffer, as
- * /proc/pid/fd would show it where that is clear.
+/**
+ * cr_file_support() - How c/r treats the kind of a file.
+ * @file: The file.
+ * @why: If not NULL and the kind is not supported, a CR_WHY_LEN buffer
+ *	that gets the kind, as /proc/pid/fd would show it where that is
+ *	clear.
  *
  * This judges only the kind. The walker refuses some instances of a
  * supported kind as well (a deleted or locked file, say).
+ *
+ * Context: Any context that holds a reference to @file.
+ * Return: CR_SUPPORTED, CR_NOT_YET or CR_UNSUPPORTED.
  */
 enum cr_support cr_file_support(const struct file *file, char *why)
 {
 	struct inode *inode = file_inode(file);
 	enum cr_support s = CR_UNSUPPORTED;
 	const char *what = NULL;
+
+	/* A kind a part saves itself; the walker refuses some instances. */
+	if (cr_file_part(file))
+		return CR_SUPPORTED;
 
 	switch (inode->i_sb->s_magic) {
 	case ANON_INODE_FS_MAGIC:
@@ -162,7 +171,8 @@ enum cr_support cr_file_support(const struct file *file, char *why)
 		what = "a hugetlbfs file";
 		goto out;
 	case CR_MQUEUE_MAGIC:
-		return CR_SUPPORTED;	/* the walker refuses some */
+		what = "a POSIX message queue";
+		goto out;
 	}
 
 	switch (inode->i_mode & S_IFMT) {
@@ -186,7 +196,7 @@ enum cr_support cr_file_support(const struct file *file, char *why)
 		/* A pseudo file: file_open() cannot open a socket inode. */
 		if (why)
 			cr_describe_socket(SOCKET_I(inode), why);
-		return cr_socket_support(SOCKET_I(inode));
+		return s;
 	case S_IFDIR:
 	case S_IFIFO:
 	case S_IFREG:

@@ -4,7 +4,6 @@
  * to logfd, and buffered, checksummed I/O of the image stream.
  */
 #include <linux/capability.h>
-#include <linux/checkpoint.h>
 #include <linux/compat.h>
 #include <linux/crc32.h>
 #include <linux/file.h>
@@ -13,6 +12,8 @@
 #include <linux/slab.h>
 #include <linux/string_helpers.h>
 #include <linux/syscalls.h>
+
+#include "internal.h"
 
 #define CR_BUF_SIZE	(64 * 1024)
 /*
@@ -128,8 +129,44 @@ static const struct cr_part *const cr_parts[] = {
 #ifdef CONFIG_CHECKPOINT_POSIX_MQUEUE
 	&cr_mq_part,
 #endif
+#ifdef CONFIG_CHECKPOINT_UNIX
 	&cr_unix_part,
+#endif
 };
+
+/**
+ * cr_file_part() - The part that saves a file of this kind itself.
+ * @file: An open file.
+ *
+ * Context: Any context that holds a reference to @file.
+ * Return: The part whose &cr_part.has_file claims @file, or NULL.
+ */
+const struct cr_part *cr_file_part(const struct file *file)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cr_parts); i++)
+		if (cr_parts[i]->has_file && cr_parts[i]->has_file(file))
+			return cr_parts[i];
+	return NULL;
+}
+
+/**
+ * cr_file_kind_part() - The part that opens a kind of CR_FILE again.
+ * @kind: The kind, an enum cr_file_kind from the image.
+ *
+ * Context: Any context.
+ * Return: The part whose &cr_part.file_kind is @kind, or NULL.
+ */
+const struct cr_part *cr_file_kind_part(u32 kind)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cr_parts); i++)
+		if (kind && cr_parts[i]->file_kind == kind)
+			return cr_parts[i];
+	return NULL;
+}
 
 /**
  * cr_parts_check() - Let every part refuse what it met in the walk.

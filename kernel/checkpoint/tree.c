@@ -6,11 +6,12 @@
  * checkpoint() refuses a tree that restart() could not rebuild as it was,
  * and restart() trusts no image.
  */
-#include <linux/checkpoint.h>
 #include <linux/cred.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+
+#include "internal.h"
 
 struct cr_task_ctx *cr_task_ctx_alloc(struct cr_ctx *ctx)
 {
@@ -24,7 +25,14 @@ struct cr_task_ctx *cr_task_ctx_alloc(struct cr_ctx *ctx)
 	return tc;
 }
 
-/* The task of the tree with @pid, as the image has it. */
+/**
+ * cr_tree_find() - The task of the tree with a pid.
+ * @ctx: A checkpoint or restart context, its tree read or walked.
+ * @pid: The pid, as the image has it.
+ *
+ * Context: Process context, the caller or the task reading the image.
+ * Return: The task, or NULL if the tree has none with @pid.
+ */
 struct cr_task_ctx *cr_tree_find(struct cr_ctx *ctx, pid_t pid)
 {
 	return pid > 0 ? xa_load(&ctx->pids, pid) : NULL;

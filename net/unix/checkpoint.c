@@ -471,10 +471,11 @@ out:
 
 /*
  * checkpoint: write the socket of @file, by @t, with what must be written
- * with it, unless that was done already; then @file is its object.
+ * with it - its peer, the sockets waiting to be accepted, the data queued -
+ * unless that was done already; then @file is its object.
  */
-int cr_write_unix(struct cr_ctx *ctx, struct task_struct *t,
-		  struct file *file, u32 *objref)
+static int cr_write_unix(struct cr_ctx *ctx, struct task_struct *t,
+			 struct file *file, u32 *objref)
 {
 	struct sock *sk = sock_from_file(file)->sk, *peer, *listener = NULL;
 	struct cr_unix_sk *u = cr_unix_find(ctx, sk);
@@ -1101,6 +1102,15 @@ out:
 	return err;
 }
 
+/* accept() makes the file of its socket before the socket has its sock. */
+static bool cr_is_unix_file(const struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	return S_ISSOCK(inode->i_mode) && SOCKET_I(inode)->ops &&
+	       SOCKET_I(inode)->ops->family == PF_UNIX;
+}
+
 const struct cr_part cr_unix_part = {
 	.name		= "AF_UNIX sockets",
 	.records	= (const struct cr_record_ops[]) {
@@ -1111,4 +1121,6 @@ const struct cr_part cr_unix_part = {
 	.check		= cr_check_unix,
 	.finish		= cr_finish_unix,
 	.release	= cr_release_unix,
+	.has_file	= cr_is_unix_file,
+	.write_file	= cr_write_unix,
 };

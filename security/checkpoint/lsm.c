@@ -93,10 +93,15 @@ bool cr_task_reason(struct task_struct *t, bool process, char *buf)
 	return why;
 }
 
-/*
+/**
+ * cr_lsm_set_active() - Tell the LSM that current acts for c/r.
+ * @active: Whether it starts or ends.
+ *
  * checkpoint() and restart() act for their caller: the ptrace access check
- * of a target and the tasks that restart() creates are not the caller's
- * own state.
+ * of a target and the tasks that restart() creates are not the caller's own
+ * state, and do not mark it.
+ *
+ * Context: Process context, current.
  */
 void cr_lsm_set_active(bool active)
 {
@@ -175,7 +180,19 @@ static int cr_userns_create(const struct cred *cred)
 	return 0;
 }
 
-/* prctl(PR_GET_CHECKPOINTABLE, buf, len, 0, 0), for the calling process. */
+/**
+ * cr_prctl_get_checkpointable() - prctl(PR_GET_CHECKPOINTABLE, ...).
+ * @arg2: A user buffer for the reason, or 0.
+ * @arg3: Its length.
+ * @arg4: Zero.
+ * @arg5: Zero.
+ *
+ * prctl(PR_GET_CHECKPOINTABLE, buf, len, 0, 0) tells whether the calling
+ * process is marked, and why, in @buf of @len bytes.
+ *
+ * Context: Process context, current; may sleep.
+ * Return: 1 if it can be checkpointed, 0 if not, or a negative errno.
+ */
 int cr_prctl_get_checkpointable(unsigned long arg2, unsigned long arg3,
 				unsigned long arg4, unsigned long arg5)
 {
@@ -208,12 +225,36 @@ static int cr_show(struct seq_file *m, struct task_struct *task, bool process)
 	return 0;
 }
 
+/**
+ * proc_pid_checkpointable() - Show /proc/<pid>/checkpointable.
+ * @m: The seq_file.
+ * @ns: The pid namespace of /proc.
+ * @pid: The process's pid.
+ * @task: The process.
+ *
+ * "yes", or "no: " and the reason a thread of it is marked.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0.
+ */
 int proc_pid_checkpointable(struct seq_file *m, struct pid_namespace *ns,
 			    struct pid *pid, struct task_struct *task)
 {
 	return cr_show(m, task, true);
 }
 
+/**
+ * proc_tid_checkpointable() - Show /proc/<pid>/task/<tid>/checkpointable.
+ * @m: The seq_file.
+ * @ns: The pid namespace of /proc.
+ * @pid: The thread's pid.
+ * @task: The thread.
+ *
+ * As proc_pid_checkpointable(), for one thread.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0.
+ */
 int proc_tid_checkpointable(struct seq_file *m, struct pid_namespace *ns,
 			    struct pid *pid, struct task_struct *task)
 {

@@ -15,10 +15,10 @@
 #include <linux/regset.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
+#include <linux/user.h>
 #include <asm/fpu/types.h>
 #include <asm/fpu/xstate.h>
 #include <asm/segment.h>
-#include <asm/user.h>
 #include <asm/vdso.h>
 
 /* The xsave header, after the 512-byte legacy area, starts with xfeatures. */
@@ -46,6 +46,16 @@ static u32 cr_vdso_csum(void)
 	return crc32_le(0, vdso_image_64.data, vdso_image_64.size);
 }
 
+/**
+ * cr_arch_write_cpu() - Write what the image needs of this CPU.
+ * @ctx: A checkpoint context.
+ *
+ * The CR_CPU record: the xstate size and features, and the vDSO this kernel
+ * maps, so that restart() can tell whether it can go on.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
 int cr_arch_write_cpu(struct cr_ctx *ctx)
 {
 	struct cr_cpu_x86_64 cpu = {
@@ -60,6 +70,17 @@ int cr_arch_write_cpu(struct cr_ctx *ctx)
 	return cr_write_rec(ctx, CR_CPU, &cpu, sizeof(cpu), NULL, 0);
 }
 
+/**
+ * cr_arch_read_cpu() - Read the image's CR_CPU record and judge it.
+ * @ctx: A restart context.
+ *
+ * Refuses a CPU without XSAVE and a bad xstate size, keeps the image's
+ * xstate size, and notes whether the image's vDSO is this kernel's. The
+ * features each thread uses are checked with its registers.
+ *
+ * Context: Process context, the restarter; may sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
 int cr_arch_read_cpu(struct cr_ctx *ctx)
 {
 	struct cr_cpu_x86_64 cpu;
@@ -79,6 +100,13 @@ int cr_arch_read_cpu(struct cr_ctx *ctx)
 	return 0;
 }
 
+/**
+ * cr_arch_task_unsupported() - What of @t the architecture cannot save.
+ * @t: A task of the tree, parked.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: A reason (32-bit or x32 task, compat vDSO, ...), or NULL.
+ */
 const char *cr_arch_task_unsupported(struct task_struct *t)
 {
 	mm_context_t *mmc = &t->mm->context;
@@ -117,6 +145,17 @@ const char *cr_arch_task_unsupported(struct task_struct *t)
 	return NULL;
 }
 
+/**
+ * cr_arch_write_thread() - Write the registers of a thread.
+ * @ctx: A checkpoint context.
+ * @t: The thread, parked and off its CPU.
+ *
+ * Its general registers, segments and TLS, and its xstate in the XSAVE
+ * layout with its features.
+ *
+ * Context: Process context, the checkpointer, with @t parked; may sleep.
+ * Return: 0, or a negative errno.
+ */
 int cr_arch_write_thread(struct cr_ctx *ctx, struct task_struct *t)
 {
 	const struct user_regset *gr = cr_regset(t, NT_PRSTATUS);
@@ -152,7 +191,19 @@ int cr_arch_write_thread(struct cr_ctx *ctx, struct task_struct *t)
 	return err;
 }
 
-/* In the restored task: read its registers for the restarter to install. */
+/**
+ * cr_arch_read_thread() - Read the registers of a restored thread.
+ * @ctx: A restart context.
+ * @tc: The thread, which reads its own records.
+ *
+ * They are checked and kept in @tc for cr_arch_restore_thread(), which
+ * installs them once the whole tree is made; xstate features this CPU lacks
+ * are refused.
+ *
+ * Context: Process context, the restored task, reading its own records; may
+ * sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
 int cr_arch_read_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
 	unsigned int size = fpu_user_cfg.max_size;
@@ -189,7 +240,15 @@ int cr_arch_read_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	return 0;
 }
 
-/* In the restarter, with the task parked: install its registers. */
+/**
+ * cr_arch_restore_thread() - Install the registers read by cr_arch_read_thread().
+ * @ctx: A restart context.
+ * @tc: The thread, parked.
+ *
+ * Context: Process context, the restarter, with the thread parked; may
+ * sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
 int cr_arch_restore_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 {
 	struct task_struct *t = tc->task;
@@ -209,6 +268,12 @@ int cr_arch_restore_thread(struct cr_ctx *ctx, struct cr_task_ctx *tc)
 	return 0;
 }
 
+/**
+ * cr_arch_free_thread() - Free what cr_arch_read_thread() kept.
+ * @tc: A thread of a restart context.
+ *
+ * Context: Process context; may sleep.
+ */
 void cr_arch_free_thread(struct cr_task_ctx *tc)
 {
 	struct cr_arch_thread *a = tc->arch;
@@ -220,7 +285,16 @@ void cr_arch_free_thread(struct cr_task_ctx *tc)
 	tc->arch = NULL;
 }
 
-/* Is @vma the vDSO text (*@text) or its data? They are not saved. */
+/**
+ * cr_arch_vma_is_vdso() - Is @vma the vDSO text or its data?
+ * @vma: A mapping of a task of the tree.
+ * @text: Set to whether it is the text.
+ *
+ * Neither is saved: restart() maps this kernel's.
+ *
+ * Context: Process context, with the mm's mmap lock held.
+ * Return: Whether @vma is one of them.
+ */
 bool cr_arch_vma_is_vdso(struct vm_area_struct *vma, bool *text)
 {
 	const char *name;
@@ -234,7 +308,17 @@ bool cr_arch_vma_is_vdso(struct vm_area_struct *vma, bool *text)
 	return *text || !strcmp(name, "[vvar]");
 }
 
-/* Map the vDSO text at @addr, as the image had it, and its data before. */
+/**
+ * cr_arch_restore_vdso() - Map the vDSO where the image had it.
+ * @ctx: A restart context.
+ * @addr: Where the image had the vDSO text.
+ *
+ * The text at @addr and its data before it, in current's new mm.
+ *
+ * Context: Process context, the restored task, reading its own records; may
+ * sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
 int cr_arch_restore_vdso(struct cr_ctx *ctx, unsigned long addr)
 {
 	long vvar = addr + vdso_image_64.sym_vvar_start;
