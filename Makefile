@@ -17,6 +17,13 @@ DEPS := bc bison busybox-static ccache cpio flex gcc libc6-dev libelf-dev \
 	libssl-dev linux-source-6.12 make python3 qemu-system-x86 rsync sparse \
 	xz-utils
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+# $(call apt_install,PACKAGES): install those of PACKAGES that are missing.
+apt_install = missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "  APT     $$missing"; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null; \
+	fi
 
 .PHONY: all deps src kernel kernel-debug kernel-nocr selftests initramfs check \
 	check-nocr stress fuzz demo shell bench lint series series-check \
@@ -99,12 +106,7 @@ OURS_C := $(shell git ls-files 'kernel/checkpoint/*.[ch]' 'arch/x86/checkpoint/*
 	  'security/checkpoint/*.c' 'include/*checkpoint.h')
 LINT_DEPS := python3-sphinx mandoc groff
 lint: kernel
-	@missing=$$(for p in $(LINT_DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "  APT     $$missing"; \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-			--no-install-recommends $$missing >/dev/null; \
-	fi
+	@$(call apt_install,$(LINT_DEPS))
 	@$(SRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f $(OURS_C)
 	@for p in patches/*.diff; do \
 		$(SRC)/scripts/checkpatch.pl --strict --no-tree --no-signoff \
@@ -123,12 +125,7 @@ lint: kernel
 # series-check proves it (README.md); series-apply is its quick part.
 SERIES_DEPS := git python3-git python3-ply
 series: src
-	@missing=$$(for p in $(SERIES_DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "  APT     $$missing"; \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-			--no-install-recommends $$missing >/dev/null; \
-	fi
+	@$(call apt_install,$(SERIES_DEPS))
 	@dev/series.py make
 
 series-check: series

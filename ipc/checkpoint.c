@@ -326,6 +326,25 @@ static int cr_shm_mapped(struct cr_ctx *ctx, int id)
 }
 
 /**
+ * cr_sysv_next_id_set() - Is a kernel.*_next_id sysctl of @ns set?
+ * @ns: An IPC namespace of the tree's own.
+ *
+ * restart() uses them itself to make each object under its id.
+ *
+ * Context: Process context, the checkpointer.
+ * Return: Whether one of them is set.
+ */
+bool cr_sysv_next_id_set(struct ipc_namespace *ns)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ns->ids); i++)
+		if (READ_ONCE(ns->ids[i].next_id) != -1)
+			return true;
+	return false;
+}
+
+/**
  * cr_is_shm_file() - Is a file one that shmat() made?
  * @file: The file a VMA maps.
  *

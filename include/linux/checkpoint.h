@@ -340,6 +340,7 @@ int cr_write_sysv(struct cr_ctx *ctx);
 int cr_write_shm_attach(struct cr_ctx *ctx, struct task_struct *t,
 			struct file *file, u32 *objref);
 bool cr_is_shm_file(struct file *file);
+bool cr_sysv_next_id_set(struct ipc_namespace *ns);
 int cr_restore_sysv(struct cr_ctx *ctx);
 int cr_finish_sysv_shm(struct cr_ctx *ctx);
 int cr_write_sem_undo(struct cr_ctx *ctx, struct task_struct *t);
@@ -358,6 +359,11 @@ static inline int cr_write_sysv(struct cr_ctx *ctx)
 static inline bool cr_is_shm_file(struct file *file)
 {
 	return false;	/* then an unnamed shmem file: refused */
+}
+
+static inline bool cr_sysv_next_id_set(struct ipc_namespace *ns)
+{
+	return false;
 }
 
 static inline int cr_write_shm_attach(struct cr_ctx *ctx,

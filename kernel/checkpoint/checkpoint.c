@@ -346,14 +346,10 @@ static const char *cr_ipc_unsupported(struct ipc_namespace *ns, u32 nr_saved)
 	static const int sem_ctls[] = { SEMMSL, SEMMNS, SEMOPM, SEMMNI };
 	unsigned int i, in_use = 0;
 
-	for (i = 0; i < ARRAY_SIZE(ns->ids); i++) {
+	for (i = 0; i < ARRAY_SIZE(ns->ids); i++)
 		in_use += READ_ONCE(ns->ids[i].in_use);
-#ifdef CONFIG_CHECKPOINT_SYSVIPC
-		/* kernel.*_next_id, which restart() uses itself */
-		if (READ_ONCE(ns->ids[i].next_id) != -1)
-			return "limits other than a new one's";
-#endif
-	}
+	if (cr_sysv_next_id_set(ns))
+		return "limits other than a new one's";
 	if (in_use != nr_saved)
 		return "SysV objects made during checkpoint";
 	if (IS_ENABLED(CONFIG_SYSVIPC) &&
