@@ -213,8 +213,9 @@ struct cr_record_ops {
  *
  * Each part defines one, and kernel/checkpoint/sys.c lists it; the core
  * calls the hooks, each of which may be NULL, in the order of that list.
- * A file that a part's @has_file claims is supported, and written by the
- * part; others are judged by cr_file_support().
+ * A socket or a message queue that a part's @has_file claims is supported,
+ * and written by the part; cr_file_support() judges the others. Regular
+ * files, the path that every open() takes, never ask the parts.
  */
 struct cr_part {
 	const char			*name;

@@ -147,10 +147,6 @@ enum cr_support cr_file_support(const struct file *file, char *why)
 	enum cr_support s = CR_UNSUPPORTED;
 	const char *what = NULL;
 
-	/* A kind a part saves itself; the walker refuses some instances. */
-	if (cr_file_part(file))
-		return CR_SUPPORTED;
-
 	switch (inode->i_sb->s_magic) {
 	case ANON_INODE_FS_MAGIC:
 		s = cr_anon_support(file);
@@ -171,6 +167,8 @@ enum cr_support cr_file_support(const struct file *file, char *why)
 		what = "a hugetlbfs file";
 		goto out;
 	case CR_MQUEUE_MAGIC:
+		if (cr_file_part(file))
+			return CR_SUPPORTED;	/* the walker refuses some */
 		what = "a POSIX message queue";
 		goto out;
 	}
@@ -194,6 +192,8 @@ enum cr_support cr_file_support(const struct file *file, char *why)
 		return s;
 	case S_IFSOCK:
 		/* A pseudo file: file_open() cannot open a socket inode. */
+		if (cr_file_part(file))
+			return CR_SUPPORTED;	/* the walker refuses some */
 		if (why)
 			cr_describe_socket(SOCKET_I(inode), why);
 		return s;
