@@ -42,4 +42,6 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$inputs" ]; th
 	[ $bad = 0 ] || exit 1
 	echo "$inputs" > "$stamp"
 fi
+# Options that a changed Kconfig file brings take their defaults.
+make -s -C "$SRC" O="$out" CC="$cc" olddefconfig
 make -s -C "$SRC" O="$out" CC="$cc" -j"$jobs" bzImage ${KBUILD_EXTRA:-}

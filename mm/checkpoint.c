@@ -210,27 +210,32 @@ static bool cr_page_is_zero(struct page *page)
 	return zero;
 }
 
+/* The private pages of one chunk of a VMA, as the page tables show them. */
 struct cr_walk {
 	unsigned long	start;
-	DECLARE_BITMAP(map, CR_PAGES_MAX);
+	struct page	**pages;		/* held, or NULL */
+	DECLARE_BITMAP(swapped, CR_PAGES_MAX);	/* for get_user_pages() */
 };
 
 static int cr_pte_entry(pte_t *pte, unsigned long addr, unsigned long next,
 			struct mm_walk *walk)
 {
 	struct cr_walk *w = walk->private;
+	unsigned int i = (addr - w->start) >> PAGE_SHIFT;
 	pte_t ptent = ptep_get(pte);
+	struct page *page;
 
 	if (pte_none(ptent))
 		return 0;
+	/* Mapped, under the page table lock: it has a reference to take. */
 	if (pte_present(ptent)) {
-		struct page *page = vm_normal_page(walk->vma, addr, ptent);
-
-		if (!page || !PageAnon(page))
-			return 0;
+		page = vm_normal_page(walk->vma, addr, ptent);
+		if (page && PageAnon(page) && get_page_unless_zero(page))
+			w->pages[i] = page;
+		return 0;
 	}
-	/* Present and anonymous, or swapped out: get_user_pages() decides. */
-	__set_bit((addr - w->start) >> PAGE_SHIFT, w->map);
+	/* Swapped out, say: get_user_pages() brings it in, and decides. */
+	__set_bit(i, w->swapped);
 	return 0;
 }
 
@@ -247,71 +252,65 @@ static int cr_write_run(struct cr_ctx *ctx, unsigned long addr,
 		.type = CR_PAGES,
 		.len = sizeof(rec) + nr * PAGE_SIZE,
 	};
-	unsigned int i;
-	int err;
 
-	err = cr_write(ctx, &hdr, sizeof(hdr)) ?: cr_write(ctx, &rec, sizeof(rec));
-	for (i = 0; !err && i < nr; i++) {
-		void *kaddr = kmap_local_page(pages[i]);
-
-		err = cr_write(ctx, kaddr, PAGE_SIZE);
-		kunmap_local(kaddr);
-	}
-	return err;
+	return cr_write(ctx, &hdr, sizeof(hdr)) ?:
+	       cr_write(ctx, &rec, sizeof(rec)) ?:
+	       cr_write_pages(ctx, pages, nr);
 }
 
-/* Write the private, non-zero pages of [start, end), a chunk at a time. */
-static int cr_write_pages(struct cr_ctx *ctx, struct mm_struct *mm,
-			  unsigned long start, unsigned long end,
-			  struct page **pages)
+/*
+ * Write the private, non-zero pages of [start, end), CR_PAGES_MAX at a
+ * time: one walk of the page tables finds and holds them, one write per
+ * run of them.
+ */
+static int cr_write_vma_pages(struct cr_ctx *ctx, struct mm_struct *mm,
+			      unsigned long start, unsigned long end,
+			      struct page **pages)
 {
-	struct cr_walk w;
-	unsigned long addr;
+	struct cr_walk w = { .pages = pages };
+	unsigned long addr, next;
 	int err = 0;
 
-	for (addr = start; !err && addr < end; addr = w.start + CR_PAGES_MAX * PAGE_SIZE) {
-		unsigned long next = min(end, addr + CR_PAGES_MAX * PAGE_SIZE);
-		unsigned int i, run = 0, nr = (next - addr) >> PAGE_SHIFT;
+	for (addr = start; !err && addr < end; addr = next) {
+		unsigned int i, j, nr;
 
+		next = min(end, addr + CR_PAGES_MAX * PAGE_SIZE);
+		nr = (next - addr) >> PAGE_SHIFT;
 		w.start = addr;
-		bitmap_zero(w.map, CR_PAGES_MAX);
+		memset(pages, 0, nr * sizeof(*pages));
+		bitmap_zero(w.swapped, CR_PAGES_MAX);
 		if (mmap_read_lock_killable(mm))
 			return -EINTR;
 		err = walk_page_range(mm, addr, next, &cr_walk_ops, &w);
-		if (err)
-			bitmap_zero(w.map, CR_PAGES_MAX);
-		for (i = 0; i < nr; i++) {
-			if (!test_bit(i, w.map))
-				continue;
+		for_each_set_bit(i, w.swapped, nr)
 			if (get_user_pages_remote(mm, addr + i * PAGE_SIZE, 1,
 						  FOLL_FORCE, &pages[i], NULL) != 1)
-				__clear_bit(i, w.map);
-		}
+				pages[i] = NULL;
 		mmap_read_unlock(mm);
 
 		/* Leave out what is not anonymous, or is all zero. */
 		for (i = 0; i < nr; i++) {
-			if (!test_bit(i, w.map))
-				continue;
-			if (!PageAnon(pages[i]) || cr_page_is_zero(pages[i])) {
+			if (pages[i] && (!PageAnon(pages[i]) ||
+					 cr_page_is_zero(pages[i]))) {
 				put_page(pages[i]);
-				__clear_bit(i, w.map);
+				pages[i] = NULL;
 			}
 		}
 		/* One record per run of pages; then drop them. */
-		for (i = 0; i <= nr; i++) {
-			if (i < nr && test_bit(i, w.map)) {
-				run++;
-				continue;
-			}
-			if (run && !err)
-				err = cr_write_run(ctx, addr + (i - run) * PAGE_SIZE,
-						   &pages[i - run], run);
-			run = 0;
+		for (i = 0; i < nr; i = j) {
+			while (i < nr && !pages[i])
+				i++;
+			j = i;
+			while (j < nr && pages[j])
+				j++;
+			if (j > i && !err)
+				err = cr_write_run(ctx, addr + i * PAGE_SIZE,
+						   &pages[i], j - i);
 		}
 		for (i = 0; i < nr; i++)
-			if (test_bit(i, w.map))
+			if (pages[i])
 				put_page(pages[i]);
+		cond_resched();
 	}
 	return err;
 }
@@ -559,8 +558,8 @@ int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 					   sizeof(s->vmas[i]), NULL, 0);
 	}
 	for (i = 0; !err && i < s->rec.nr_vmas; i++)
-		err = cr_write_pages(ctx, mm, s->vmas[i].start, s->vmas[i].end,
-				     pages);
+		err = cr_write_vma_pages(ctx, mm, s->vmas[i].start,
+					 s->vmas[i].end, pages);
 	if (!err)
 		err = cr_write_rec(ctx, CR_PAGES, &end, sizeof(end), NULL, 0);
 out:
@@ -815,38 +814,51 @@ static int cr_restore_vma(struct cr_ctx *ctx, u64 *prev_end)
 	return 0;
 }
 
-/* Read one page of the image into the page at @addr of current's mm. */
-static int cr_restore_page(struct cr_ctx *ctx, unsigned long addr)
+/*
+ * Read @nr pages of the image into current's mm at @addr, written through
+ * get_user_pages(FOLL_FORCE) as ptrace writes a read-only page.
+ */
+static int cr_restore_run(struct cr_ctx *ctx, unsigned long addr,
+			  unsigned int nr, struct page **pages)
 {
 	struct mm_struct *mm = current->mm;
-	struct page *page;
-	void *kaddr;
-	long got;
+	unsigned int got = 0;
+	long n = 0;
 	int err;
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
-	got = get_user_pages_remote(mm, addr, 1, FOLL_WRITE | FOLL_FORCE,
-				    &page, NULL);
+	while (got < nr) {
+		n = get_user_pages_remote(mm, addr + got * PAGE_SIZE, nr - got,
+					  FOLL_WRITE | FOLL_FORCE, pages + got,
+					  NULL);
+		if (n <= 0)
+			break;
+		got += n;
+	}
 	mmap_read_unlock(mm);
-	if (got != 1)
-		return cr_err(ctx, got < 0 ? got : -EFAULT,
-			      "cannot write the page at %#lx", addr);
-	kaddr = kmap_local_page(page);
-	err = cr_read(ctx, kaddr, PAGE_SIZE);
-	kunmap_local(kaddr);
-	put_page(page);
+	if (got < nr)
+		err = cr_err(ctx, n < 0 ? n : -EFAULT,
+			     "cannot write the page at %#lx",
+			     addr + got * PAGE_SIZE);
+	else
+		err = cr_read_pages(ctx, pages, nr);
+	while (got)
+		put_page(pages[--got]);
 	return err;
 }
 
 static int cr_restore_pages(struct cr_ctx *ctx)
 {
 	struct mm_struct *mm = current->mm;
+	struct page **pages;
 	struct cr_pages rec;
 	size_t extra;
-	unsigned int i;
 	int err;
 
+	pages = kmalloc_array(CR_PAGES_MAX, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
 	for (;;) {
 		struct vm_area_struct *vma;
 		unsigned long end;
@@ -854,29 +866,36 @@ static int cr_restore_pages(struct cr_ctx *ctx)
 
 		err = cr_read_rec_var(ctx, CR_PAGES, &rec, sizeof(rec), &extra);
 		if (err)
-			return err;
-		if (!rec.nr)
-			return extra ? cr_err(ctx, -EINVAL, "bad page list end") : 0;
+			break;
+		if (!rec.nr) {
+			if (extra)
+				err = cr_err(ctx, -EINVAL, "bad page list end");
+			break;
+		}
 		end = rec.addr + (unsigned long)rec.nr * PAGE_SIZE;
 		if (rec.nr > CR_PAGES_MAX || extra != rec.nr * PAGE_SIZE ||
-		    !PAGE_ALIGNED(rec.addr) || end <= rec.addr)
-			return cr_err(ctx, -EINVAL, "bad page record at %#llx",
-				      rec.addr);
+		    !PAGE_ALIGNED(rec.addr) || end <= rec.addr) {
+			err = cr_err(ctx, -EINVAL, "bad page record at %#llx",
+				     rec.addr);
+			break;
+		}
 
 		/* The pages must lie in one of the mappings just made. */
 		mmap_read_lock(mm);
 		vma = vma_lookup(mm, rec.addr);
 		inside = vma && end <= vma->vm_end;
 		mmap_read_unlock(mm);
-		if (!inside)
-			return cr_err(ctx, -EINVAL, "pages at %#llx outside any VMA",
-				      rec.addr);
-		for (i = 0; i < rec.nr; i++) {
-			err = cr_restore_page(ctx, rec.addr + i * PAGE_SIZE);
-			if (err)
-				return err;
+		if (!inside) {
+			err = cr_err(ctx, -EINVAL, "pages at %#llx outside any VMA",
+				     rec.addr);
+			break;
 		}
+		err = cr_restore_run(ctx, rec.addr, rec.nr, pages);
+		if (err)
+			break;
 	}
+	kfree(pages);
+	return err;
 }
 
 /**

@@ -27,6 +27,7 @@ struct file;
 struct inode;
 struct ipc_namespace;
 struct mm_struct;
+struct page;
 struct pid;
 struct pid_namespace;
 struct seq_file;
@@ -131,8 +132,10 @@ struct cr_ctx {
 	bool			reason_final;	/* restart: its reason stands */
 	loff_t			pos;		/* in the image, if seekable */
 	u64			nbytes;		/* image bytes so far */
-	u32			csum;		/* crc32 of those bytes */
+	u32			csum;		/* crc32c of those bytes */
+	bool			csum_pages;	/* with CR_PAGES data in it */
 	char			*buf;		/* image I/O buffer */
+	struct bio_vec		*bvec;		/* the pages of one CR_PAGES */
 	size_t			buf_len;	/* valid bytes in buf */
 	size_t			buf_off;	/* restart: bytes of buf consumed */
 
@@ -248,7 +251,9 @@ __printf(3, 4) int cr_err(struct cr_ctx *ctx, int err, const char *fmt, ...);
 int cr_write(struct cr_ctx *ctx, const void *buf, size_t len);
 int cr_write_rec(struct cr_ctx *ctx, u32 type, const void *rec, size_t len,
 		 const void *extra, size_t extra_len);
+int cr_write_pages(struct cr_ctx *ctx, struct page **pages, unsigned int nr);
 int cr_read(struct cr_ctx *ctx, void *buf, size_t len);
+int cr_read_pages(struct cr_ctx *ctx, struct page **pages, unsigned int nr);
 int cr_read_rec(struct cr_ctx *ctx, u32 type, void *rec, size_t len);
 int cr_read_rec_var(struct cr_ctx *ctx, u32 type, void *rec, size_t len,
 		    size_t *extra_len);

@@ -69,6 +69,10 @@ static int cr_read_header(struct cr_ctx *ctx)
 		return cr_err(ctx, -EINVAL,
 			      "image of another architecture (%#x, %u-byte pages)",
 			      h.arch, h.page_size);
+	if (h.flags & ~CHECKPOINT_FLAGS_ALL)
+		return cr_err(ctx, -EINVAL, "unknown checkpoint() flags %#llx",
+			      h.flags);
+	ctx->csum_pages = !(h.flags & CHECKPOINT_NO_PAGE_CSUM);
 	return cr_arch_read_cpu(ctx);
 }
 

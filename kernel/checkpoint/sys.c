@@ -5,12 +5,15 @@
  */
 #include <linux/capability.h>
 #include <linux/compat.h>
-#include <linux/crc32.h>
+#include <linux/bvec.h>
+#include <linux/crc32c.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string_helpers.h>
+#include <linux/uio.h>
 #include <linux/syscalls.h>
 
 #include "internal.h"
@@ -72,7 +75,8 @@ static struct cr_ctx *cr_ctx_alloc(int fd, int logfd, unsigned long flags,
 	init_waitqueue_head(&ctx->park_wq);
 
 	ctx->buf = kvmalloc(CR_BUF_SIZE, GFP_KERNEL);
-	if (!ctx->buf)
+	ctx->bvec = kvmalloc_array(CR_PAGES_MAX, sizeof(*ctx->bvec), GFP_KERNEL);
+	if (!ctx->buf || !ctx->bvec)
 		goto err;
 
 	if (logfd >= 0) {
@@ -98,6 +102,8 @@ static struct cr_ctx *cr_ctx_alloc(int fd, int logfd, unsigned long flags,
 		goto err;
 	ctx->pos = ctx->file->f_pos;
 	ctx->start = ctx->pos;
+	/* At restart, CR_HEADER says; no page comes before it. */
+	ctx->csum_pages = !(flags & CHECKPOINT_NO_PAGE_CSUM) || restart;
 	return ctx;
 err:
 	cr_ctx_put(ctx);
@@ -237,6 +243,7 @@ static void cr_ctx_free(struct kref *ref)
 		fput(ctx->logfile);
 	kvfree(ctx->log);
 	kvfree(ctx->buf);
+	kvfree(ctx->bvec);
 	kfree(ctx);
 }
 
@@ -349,11 +356,18 @@ static int cr_io_interrupted(struct cr_ctx *ctx, const char *what)
 		      what);
 }
 
-static int cr_write_out(struct cr_ctx *ctx, const void *buf, size_t len)
+/* The image's checksum: CRC32C, which CPUs compute in hardware. */
+static u32 cr_csum(u32 csum, const void *buf, size_t len)
 {
-	while (len) {
-		ssize_t n = kernel_write(ctx->file, buf, len,
-					 cr_ppos(ctx->file, &ctx->pos));
+	return crc32c(csum, buf, len);
+}
+
+/* Write all of @iter, as a pipe or a socket may take it a part at a time. */
+static int cr_write_iter(struct cr_ctx *ctx, struct iov_iter *iter)
+{
+	while (iov_iter_count(iter)) {
+		ssize_t n = vfs_iter_write(ctx->file, iter,
+					   cr_ppos(ctx->file, &ctx->pos), 0);
 
 		if (cr_interrupted(n))
 			return cr_io_interrupted(ctx, "write");
@@ -361,10 +375,19 @@ static int cr_write_out(struct cr_ctx *ctx, const void *buf, size_t len)
 			return cr_err(ctx, n, "writing the image failed");
 		if (!n)
 			return cr_err(ctx, -EIO, "the image file took no data");
-		buf += n;
-		len -= n;
 	}
+	if (!(ctx->file->f_mode & FMODE_STREAM))
+		ctx->file->f_pos = ctx->pos;
 	return 0;
+}
+
+static int cr_write_out(struct cr_ctx *ctx, const void *buf, size_t len)
+{
+	struct kvec kvec = { .iov_base = (void *)buf, .iov_len = len };
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, ITER_SOURCE, &kvec, 1, len);
+	return cr_write_iter(ctx, &iter);
 }
 
 /**
@@ -379,9 +402,18 @@ int cr_flush(struct cr_ctx *ctx)
 	int err = cr_write_out(ctx, ctx->buf, ctx->buf_len);
 
 	ctx->buf_len = 0;
-	if (!err && !(ctx->file->f_mode & FMODE_STREAM))
-		ctx->file->f_pos = ctx->pos;
 	return err;
+}
+
+/* Stop at once if a parked task or the caller was killed. */
+static int cr_write_check(struct cr_ctx *ctx)
+{
+	/* A parked task was killed: it waits for us to let it die. */
+	if (unlikely(READ_ONCE(ctx->killed)))
+		return cr_err(ctx, -ESRCH, "a task of the tree was killed");
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	return 0;
 }
 
 /**
@@ -399,17 +431,15 @@ int cr_flush(struct cr_ctx *ctx)
  */
 int cr_write(struct cr_ctx *ctx, const void *buf, size_t len)
 {
-	/* A parked task was killed: it waits for us to let it die. */
-	if (unlikely(READ_ONCE(ctx->killed)))
-		return cr_err(ctx, -ESRCH, "a task of the tree was killed");
-	if (fatal_signal_pending(current))
-		return -EINTR;
-	ctx->csum = crc32_le(ctx->csum, buf, len);
+	int err = cr_write_check(ctx);
+
+	if (err)
+		return err;
+	ctx->csum = cr_csum(ctx->csum, buf, len);
 	ctx->nbytes += len;
 
 	if (ctx->buf_len + len > CR_BUF_SIZE) {
-		int err = cr_flush(ctx);
-
+		err = cr_flush(ctx);
 		if (err)
 			return err;
 		if (len >= CR_BUF_SIZE)
@@ -418,6 +448,51 @@ int cr_write(struct cr_ctx *ctx, const void *buf, size_t len)
 	memcpy(ctx->buf + ctx->buf_len, buf, len);
 	ctx->buf_len += len;
 	return 0;
+}
+
+/* Point ctx->bvec at @pages; add them to the checksum if @csum. */
+static void cr_pages_bvec(struct cr_ctx *ctx, struct page **pages,
+			  unsigned int nr, bool csum)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		bvec_set_page(&ctx->bvec[i], pages[i], PAGE_SIZE, 0);
+		if (csum) {
+			void *kaddr = kmap_local_page(pages[i]);
+
+			ctx->csum = cr_csum(ctx->csum, kaddr, PAGE_SIZE);
+			kunmap_local(kaddr);
+		}
+	}
+	ctx->nbytes += (u64)nr * PAGE_SIZE;
+}
+
+/**
+ * cr_write_pages() - Append whole pages to the image.
+ * @ctx: A checkpoint context.
+ * @pages: The pages, which the caller holds.
+ * @nr: Their number, at most CR_PAGES_MAX.
+ *
+ * As cr_write() of their bytes, but written from the pages themselves,
+ * in one write, with no copy of their own.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: 0, or a negative errno as cr_write().
+ */
+int cr_write_pages(struct cr_ctx *ctx, struct page **pages, unsigned int nr)
+{
+	struct iov_iter iter;
+	int err;
+
+	if (WARN_ON_ONCE(nr > CR_PAGES_MAX))
+		return -EINVAL;
+	err = cr_write_check(ctx) ?: cr_flush(ctx);
+	if (err)
+		return err;
+	cr_pages_bvec(ctx, pages, nr, ctx->csum_pages);
+	iov_iter_bvec(&iter, ITER_SOURCE, ctx->bvec, nr, nr * PAGE_SIZE);
+	return cr_write_iter(ctx, &iter);
 }
 
 /**
@@ -446,6 +521,27 @@ int cr_write_rec(struct cr_ctx *ctx, u32 type, const void *rec, size_t len,
 	return err;
 }
 
+/*
+ * One read of the image into @iter: how many bytes it gave, or a negative
+ * errno with its reason given. @at, the image offset, is for the reason.
+ */
+static ssize_t cr_read_iter(struct cr_ctx *ctx, struct iov_iter *iter, u64 at)
+{
+	ssize_t got = vfs_iter_read(ctx->file, iter,
+				    cr_ppos(ctx->file, &ctx->pos), 0);
+
+	if (cr_interrupted(got))
+		return cr_io_interrupted(ctx, "read");
+	if (got < 0)
+		return cr_err(ctx, got, "reading the image failed");
+	if (!got) {
+		ctx->reason_final = true;
+		return cr_err(ctx, -EINVAL, "the image is truncated at byte %llu",
+			      at);
+	}
+	return got;
+}
+
 /**
  * cr_read() - Read bytes of the image.
  * @ctx: A restart context.
@@ -467,20 +563,17 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 		size_t n;
 
 		if (ctx->buf_off == ctx->buf_len) {
+			struct kvec kvec = {
+				.iov_base = ctx->buf,
+				.iov_len = CR_BUF_SIZE,
+			};
+			struct iov_iter iter;
 			ssize_t got;
 
-			got = kernel_read(ctx->file, ctx->buf, CR_BUF_SIZE,
-					  cr_ppos(ctx->file, &ctx->pos));
-			if (cr_interrupted(got))
-				return cr_io_interrupted(ctx, "read");
+			iov_iter_kvec(&iter, ITER_DEST, &kvec, 1, CR_BUF_SIZE);
+			got = cr_read_iter(ctx, &iter, ctx->nbytes + done);
 			if (got < 0)
-				return cr_err(ctx, got, "reading the image failed");
-			if (!got) {
-				ctx->reason_final = true;
-				return cr_err(ctx, -EINVAL,
-					      "the image is truncated at byte %llu",
-					      ctx->nbytes + done);
-			}
+				return got;
 			ctx->buf_off = 0;
 			ctx->buf_len = got;
 		}
@@ -489,8 +582,45 @@ int cr_read(struct cr_ctx *ctx, void *buf, size_t len)
 		ctx->buf_off += n;
 		done += n;
 	}
-	ctx->csum = crc32_le(ctx->csum, buf, len);
+	ctx->csum = cr_csum(ctx->csum, buf, len);
 	ctx->nbytes += len;
+	return 0;
+}
+
+/**
+ * cr_read_pages() - Read whole pages of the image.
+ * @ctx: A restart context.
+ * @pages: Where to put them, pages the caller holds.
+ * @nr: Their number, at most CR_PAGES_MAX.
+ *
+ * As cr_read() into each page in turn, but what is not buffered yet is
+ * read into the pages themselves, with no copy of its own.
+ *
+ * Context: As cr_read().
+ * Return: 0, or a negative errno as cr_read().
+ */
+int cr_read_pages(struct cr_ctx *ctx, struct page **pages, unsigned int nr)
+{
+	size_t len = nr * PAGE_SIZE, n;
+	struct iov_iter iter;
+	unsigned int i;
+
+	if (WARN_ON_ONCE(nr > CR_PAGES_MAX))
+		return -EINVAL;
+	for (i = 0; i < nr; i++)
+		bvec_set_page(&ctx->bvec[i], pages[i], PAGE_SIZE, 0);
+	iov_iter_bvec(&iter, ITER_DEST, ctx->bvec, nr, len);
+	n = copy_to_iter(ctx->buf + ctx->buf_off,
+			 min(len, ctx->buf_len - ctx->buf_off), &iter);
+	ctx->buf_off += n;
+	while (iov_iter_count(&iter)) {
+		ssize_t got = cr_read_iter(ctx, &iter,
+					   ctx->nbytes + len - iov_iter_count(&iter));
+
+		if (got < 0)
+			return got;
+	}
+	cr_pages_bvec(ctx, pages, nr, ctx->csum_pages);
 	return 0;
 }
 
@@ -647,6 +777,9 @@ static const char *cr_image_corrupted(struct cr_ctx *ctx)
 	loff_t end = i_size_read(file_inode(ctx->file)), pos = ctx->start;
 	u32 csum = 0;
 
+	/* Without its pages, the checksum cannot be made again from here. */
+	if (!ctx->csum_pages)
+		return NULL;
 	end -= sizeof(tail);
 	if (end < pos ||
 	    kernel_read(ctx->file, &tail, sizeof(tail), &end) != sizeof(tail) ||
@@ -659,7 +792,7 @@ static const char *cr_image_corrupted(struct cr_ctx *ctx)
 
 		if (n <= 0 || fatal_signal_pending(current))
 			return NULL;
-		csum = crc32_le(csum, ctx->buf, n);
+		csum = cr_csum(csum, ctx->buf, n);
 	}
 	if (csum != tail.t.csum || tail.t.size != end - ctx->start)
 		return "the image is corrupted (checksum mismatch)";

@@ -23,7 +23,14 @@
 
 /* checkpoint() flags */
 #define CHECKPOINT_KILL		(1UL << 0)	/* kill the tree once saved */
-#define CHECKPOINT_FLAGS_ALL	(CHECKPOINT_KILL)
+/*
+ * Leave the memory pages out of the image's checksum, for an image that
+ * goes where corruption is caught otherwise, as a checksummed file system
+ * or TCP: on a CPU without CRC32C instructions, computing the checksum
+ * is slower than writing the pages. The records stay checksummed.
+ */
+#define CHECKPOINT_NO_PAGE_CSUM	(1UL << 1)
+#define CHECKPOINT_FLAGS_ALL	(CHECKPOINT_KILL | CHECKPOINT_NO_PAGE_CSUM)
 
 /* restart() flags */
 #define RESTART_PIDS		(1UL << 0)	/* every task gets its old pid */
@@ -44,7 +51,7 @@
 
 #define CR_MAGIC		"LinuxCR\n"
 #define CR_MAGIC_LEN		8
-#define CR_VERSION		3
+#define CR_VERSION		4
 
 #define CR_PATH_MAX		4096	/* longest path, with its NUL */
 #define CR_PAGES_MAX		256	/* most pages in one CR_PAGES record */
@@ -730,7 +737,7 @@ struct cr_signal {
 };
 
 struct cr_trailer {
-	__u32	csum;		/* crc32 of every byte before this record */
+	__u32	csum;		/* crc32c of every byte before this record */
 	__u32	pad;
 	__u64	size;		/* bytes before this record */
 };

@@ -46,13 +46,13 @@ static void crc_init(void)
 
 	for (i = 0; i < 256; i++) {
 		for (c = i, k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320 & -(c & 1));
+			c = (c >> 1) ^ (0x82f63b78 & -(c & 1));
 		crc_table[i] = c;
 	}
 }
 
-/* The kernel's crc32_le(): no inversion before or after. */
-static uint32_t crc32_le(uint32_t crc, const unsigned char *p, size_t len)
+/* The kernel's crc32c(): no inversion before or after. */
+static uint32_t crc32c(uint32_t crc, const unsigned char *p, size_t len)
 {
 	while (len--)
 		crc = (crc >> 8) ^ crc_table[(crc ^ *p++) & 0xff];
@@ -95,7 +95,7 @@ static size_t join(const struct rec *r, unsigned int nr, unsigned char *out)
 		struct cr_trailer *t = (void *)(h + 1);
 
 		if (h->type == CR_TRAILER) {
-			t->csum = crc32_le(0, out, last);
+			t->csum = crc32c(0, out, last);
 			t->size = last;
 		}
 	}

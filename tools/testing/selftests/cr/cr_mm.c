@@ -4,7 +4,8 @@
  * PROT_NONE anonymous memory, the heap, the stack, a private file mapping
  * with pages copied on write, and the layout as /proc/pid/maps shows it;
  * madvise() flags and what they do at fork; mlock()ed ranges; shared
- * memory - anonymous, memfds with their seals, and shared file mappings.
+ * memory - anonymous, memfds with their seals, and shared file mappings;
+ * the image checksum over the pages, and CHECKPOINT_NO_PAGE_CSUM.
  */
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -550,6 +551,136 @@ TEST(memory_shared_outside_is_refused)
 	EXPECT_EQ(mine[0], 'c');
 	munmap(mine, PAGE);
 	close(memfd);
+	cr_files_fini(&f);
+}
+
+#define CSUM_PAGES	1000	/* several CR_PAGES records, with holes */
+#define CSUM_MARK	"cr-csum-mark"
+
+/* The child's memory: a pattern, page 300 left zero, a mark on page 500. */
+static int check_csum_pages(const unsigned char *mem)
+{
+	unsigned long i;
+
+	for (i = 0; i < CSUM_PAGES * PAGE; i++) {
+		unsigned char want = i / PAGE == 300 ? 0 : pattern(i, 7);
+
+		if (i == 500 * PAGE)
+			i += sizeof(CSUM_MARK) - 1;
+		else if (mem[i] != want)
+			return 20;
+	}
+	return memcmp(mem + 500 * PAGE, CSUM_MARK, sizeof(CSUM_MARK) - 1) ?
+	       21 : CR_OK;
+}
+
+static pid_t csum_child(struct cr_files *f)
+{
+	pid_t child;
+
+	unlink(f->go);		/* a child before it was let go */
+	child = fork();
+
+	if (!child) {
+		unsigned char *mem;
+		unsigned long i;
+
+		cr_child_init();
+		mem = mmap(NULL, CSUM_PAGES * PAGE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		for (i = 0; i < CSUM_PAGES * PAGE; i++)
+			if (i / PAGE != 300)
+				mem[i] = pattern(i, 7);
+		memcpy(mem + 500 * PAGE, CSUM_MARK, sizeof(CSUM_MARK) - 1);
+		cr_wait_go(f->go);
+		_exit(check_csum_pages(mem));
+	}
+	return child;
+}
+
+/*
+ * Flip one byte of the image at @off, or at the mark if @off < 0. The
+ * image is read into memory unmapped again: the next child must not
+ * inherit it, as it would a heap that malloc() keeps.
+ */
+static int flip_byte(int img, long off)
+{
+	size_t size = (CSUM_PAGES + 64) * PAGE;
+	char *buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *mark;
+	ssize_t len = buf != MAP_FAILED ? pread(img, buf, size, 0) : -1;
+	int ret = -1;
+
+	if (len > 0 && len < size && off < 0) {
+		mark = memmem(buf, len, CSUM_MARK, sizeof(CSUM_MARK) - 1);
+		off = mark ? mark - buf : -1;
+	}
+	if (len > 0 && len < size && off >= 0 && off < len) {
+		buf[off] ^= 0x20;
+		ret = pwrite(img, buf + off, 1, off) == 1 ? 0 : -1;
+	}
+	if (buf != MAP_FAILED)
+		munmap(buf, size);
+	return ret;
+}
+
+/*
+ * Restart the image of csum_child() after flip_byte(@off): -1 if refused
+ * for a checksum mismatch, else the restored child's exit status.
+ */
+static int restart_flipped(struct __test_metadata *_metadata,
+			   struct cr_files *f, unsigned long flags, long off)
+{
+	pid_t child = csum_child(f);
+	pid_t restored;
+	int status;
+
+	lseek(f->img, 0, SEEK_SET);
+	if (ftruncate(f->img, 0) ||
+	    cr_wait_child_ready(f->go, child, &status) ||
+	    sys_checkpoint(child, f->img, CHECKPOINT_KILL | flags, f->logfd) ||
+	    waitpid(child, NULL, 0) != child || flip_byte(f->img, off))
+		return -2;
+	lseek(f->img, 0, SEEK_SET);
+	restored = sys_restart(0, f->img, 0, f->logfd);
+	if (restored < 0)
+		return strstr(cr_log(f), "checksum mismatch") ? -1 : -2;
+	cr_go(f->go);
+	return cr_wait_exit(restored);
+}
+
+/* Offset of CR_HEADER's release string: its header, then 40 bytes. */
+#define RELEASE_OFF	(sizeof(struct cr_hdr) + 40)
+
+TEST(page_checksum_catches_a_flipped_byte)
+{
+	struct cr_files f;
+	pid_t child, restored;
+	int status;
+
+	cr_files_init(&f, "csum");
+	/* Unchanged, the pages and their holes come back as they were. */
+	child = csum_child(&f);
+	ASSERT_EQ(cr_wait_child_ready(f.go, child, &status), 0);
+	ASSERT_EQ(sys_checkpoint(child, f.img, CHECKPOINT_KILL |
+				 CHECKPOINT_NO_PAGE_CSUM, f.logfd), 0);
+	ASSERT_EQ(waitpid(child, NULL, 0), child);
+	lseek(f.img, 0, SEEK_SET);
+	restored = sys_restart(0, f.img, 0, f.logfd);
+	ASSERT_GT(restored, 0) TH_LOG("%s", cr_log(&f));
+	cr_go(f.go);
+	EXPECT_EQ(cr_wait_exit(restored), CR_OK);
+
+	/* A byte of a page: the checksum sees it, unless told not to. */
+	EXPECT_EQ(restart_flipped(_metadata, &f, 0, -1), -1)
+		TH_LOG("%s", cr_log(&f));
+	EXPECT_EQ(restart_flipped(_metadata, &f, CHECKPOINT_NO_PAGE_CSUM, -1),
+		  21) TH_LOG("%s", cr_log(&f));
+	/* A byte of a record: the checksum sees it, told or not. */
+	EXPECT_EQ(restart_flipped(_metadata, &f, 0, RELEASE_OFF), -1)
+		TH_LOG("%s", cr_log(&f));
+	EXPECT_EQ(restart_flipped(_metadata, &f, CHECKPOINT_NO_PAGE_CSUM,
+				  RELEASE_OFF), -1) TH_LOG("%s", cr_log(&f));
 	cr_files_fini(&f);
 }
 
