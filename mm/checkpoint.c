@@ -244,8 +244,9 @@ static const struct mm_walk_ops cr_walk_ops = {
 	.walk_lock	= PGWALK_RDLOCK,
 };
 
+/* A CR_PAGES record of @nr pages; @private as for cr_write_pages(). */
 static int cr_write_run(struct cr_ctx *ctx, unsigned long addr,
-			struct page **pages, unsigned int nr)
+			struct page **pages, unsigned int nr, bool private)
 {
 	struct cr_pages rec = { .addr = addr, .nr = nr };
 	struct cr_hdr hdr = {
@@ -255,7 +256,7 @@ static int cr_write_run(struct cr_ctx *ctx, unsigned long addr,
 
 	return cr_write(ctx, &hdr, sizeof(hdr)) ?:
 	       cr_write(ctx, &rec, sizeof(rec)) ?:
-	       cr_write_pages(ctx, pages, nr);
+	       cr_write_pages(ctx, pages, nr, private);
 }
 
 /*
@@ -305,7 +306,7 @@ static int cr_write_vma_pages(struct cr_ctx *ctx, struct mm_struct *mm,
 				j++;
 			if (j > i && !err)
 				err = cr_write_run(ctx, addr + i * PAGE_SIZE,
-						   &pages[i], j - i);
+						   &pages[i], j - i, true);
 		}
 		for (i = 0; i < nr; i++)
 			if (pages[i])
@@ -402,7 +403,8 @@ int cr_write_shmem_pages(struct cr_ctx *ctx, struct inode *inode, loff_t size)
 				break;
 		}
 		if (!err && n)
-			err = cr_write_run(ctx, (u64)index << PAGE_SHIFT, pages, n);
+			err = cr_write_run(ctx, (u64)index << PAGE_SHIFT,
+					   pages, n, false);
 		for (i = 0; i < n; i++)
 			put_page(pages[i]);
 		/* Past the run, and the hole or zero page that ended it. */

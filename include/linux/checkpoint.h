@@ -251,7 +251,8 @@ __printf(3, 4) int cr_err(struct cr_ctx *ctx, int err, const char *fmt, ...);
 int cr_write(struct cr_ctx *ctx, const void *buf, size_t len);
 int cr_write_rec(struct cr_ctx *ctx, u32 type, const void *rec, size_t len,
 		 const void *extra, size_t extra_len);
-int cr_write_pages(struct cr_ctx *ctx, struct page **pages, unsigned int nr);
+int cr_write_pages(struct cr_ctx *ctx, struct page **pages, unsigned int nr,
+		   bool private);
 int cr_read(struct cr_ctx *ctx, void *buf, size_t len);
 int cr_read_pages(struct cr_ctx *ctx, struct page **pages, unsigned int nr);
 int cr_read_rec(struct cr_ctx *ctx, u32 type, void *rec, size_t len);

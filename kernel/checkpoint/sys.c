@@ -3,18 +3,22 @@
  * Checkpoint/restart: the two syscalls, their context, the reasons written
  * to logfd, and buffered, checksummed I/O of the image stream.
  */
+#include <linux/bvec.h>
 #include <linux/capability.h>
 #include <linux/compat.h>
-#include <linux/bvec.h>
 #include <linux/crc32c.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/pipe_fs_i.h>
+#include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/security.h>
 #include <linux/slab.h>
+#include <linux/splice.h>
 #include <linux/string_helpers.h>
-#include <linux/uio.h>
 #include <linux/syscalls.h>
+#include <linux/uio.h>
 
 #include "internal.h"
 
@@ -468,20 +472,84 @@ static void cr_pages_bvec(struct cr_ctx *ctx, struct page **pages,
 	ctx->nbytes += (u64)nr * PAGE_SIZE;
 }
 
+static void cr_wake_readers(struct pipe_inode_info *pipe)
+{
+	wake_up_interruptible_sync_poll(&pipe->rd_wait, EPOLLIN | EPOLLRDNORM);
+	kill_fasync(&pipe->fasync_readers, SIGIO, POLL_IN);
+}
+
+static const struct pipe_buf_operations cr_pipe_buf_ops = {
+	.release	= generic_pipe_buf_release,
+	.get		= generic_pipe_buf_get,
+};
+
+/*
+ * Put the pages themselves into the image's pipe, as vmsplice() does: a
+ * reference each, no copy. Waits for room as a write to the pipe would.
+ */
+static int cr_splice_pages(struct cr_ctx *ctx, struct pipe_inode_info *pipe,
+			   struct page **pages, unsigned int nr)
+{
+	unsigned int i = 0;
+	int err;
+
+	err = security_file_permission(ctx->file, MAY_WRITE);
+	if (err)
+		return cr_err(ctx, err, "writing the image failed");
+	pipe_lock(pipe);
+	while (i < nr) {
+		struct pipe_buffer buf = {
+			.page	= pages[i],
+			.len	= PAGE_SIZE,
+			.ops	= &cr_pipe_buf_ops,
+		};
+
+		if (!pipe->readers) {
+			send_sig(SIGPIPE, current, 0);
+			err = -EPIPE;
+			break;
+		}
+		if (pipe_full(pipe->head, pipe->tail, pipe->max_usage)) {
+			if (signal_pending(current)) {
+				err = -ERESTARTSYS;
+				break;
+			}
+			cr_wake_readers(pipe);
+			pipe_wait_writable(pipe);
+			continue;
+		}
+		get_page(pages[i++]);
+		add_to_pipe(pipe, &buf);
+	}
+	pipe_unlock(pipe);
+	cr_wake_readers(pipe);
+	if (cr_interrupted(err))
+		return cr_io_interrupted(ctx, "write");
+	return err ? cr_err(ctx, err, "writing the image failed") : 0;
+}
+
 /**
  * cr_write_pages() - Append whole pages to the image.
  * @ctx: A checkpoint context.
  * @pages: The pages, which the caller holds.
  * @nr: Their number, at most CR_PAGES_MAX.
+ * @private: They are the tree's own: no task outside it writes them.
  *
  * As cr_write() of their bytes, but written from the pages themselves,
- * in one write, with no copy of their own.
+ * in one write, with no copy of their own. With CHECKPOINT_KILL, private
+ * pages go into a pipe as they are, with no copy at all: once the image
+ * is complete the tree is killed and nobody writes them again - a task
+ * outside the tree that shares one copies it on write, as the pipe holds
+ * a reference. If the checkpoint fails instead, the tree runs on, but the
+ * image ends with no trailer, and restarts nothing.
  *
  * Context: Process context, the checkpointer; may sleep.
  * Return: 0, or a negative errno as cr_write().
  */
-int cr_write_pages(struct cr_ctx *ctx, struct page **pages, unsigned int nr)
+int cr_write_pages(struct cr_ctx *ctx, struct page **pages, unsigned int nr,
+		   bool private)
 {
+	struct pipe_inode_info *pipe;
 	struct iov_iter iter;
 	int err;
 
@@ -491,6 +559,9 @@ int cr_write_pages(struct cr_ctx *ctx, struct page **pages, unsigned int nr)
 	if (err)
 		return err;
 	cr_pages_bvec(ctx, pages, nr, ctx->csum_pages);
+	pipe = get_pipe_info(ctx->file, true);
+	if (private && pipe && (ctx->flags & CHECKPOINT_KILL))
+		return cr_splice_pages(ctx, pipe, pages, nr);
 	iov_iter_bvec(&iter, ITER_SOURCE, ctx->bvec, nr, nr * PAGE_SIZE);
 	return cr_write_iter(ctx, &iter);
 }

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <linux/futex.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <sys/timerfd.h>
 #include "../kselftest_harness.h"
 #include "cr_util.h"
@@ -320,7 +321,35 @@ static pid_t pump(int in, int out, int other)
 	return pid;
 }
 
-/* The image goes out through a pipe, and comes back in through another. */
+#define PIPE_MEM	(2UL << 20)	/* many times what a pipe holds */
+
+static unsigned char *pipe_mem(void)
+{
+	unsigned char *mem = mmap(NULL, PIPE_MEM, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long i;
+
+	if (mem != MAP_FAILED)
+		for (i = 0; i < PIPE_MEM; i++)
+			mem[i] = i * 7 + i / 4096 + 1;
+	return mem;
+}
+
+static bool pipe_mem_same(const unsigned char *mem)
+{
+	unsigned long i;
+
+	for (i = 0; i < PIPE_MEM; i++)
+		if (mem[i] != (unsigned char)(i * 7 + i / 4096 + 1))
+			return false;
+	return true;
+}
+
+/*
+ * The image goes out through a pipe, and comes back in through another.
+ * With CHECKPOINT_KILL the pages go into the pipe as they are: the
+ * restored memory must be what it was when the tree was saved.
+ */
 TEST(image_through_pipes)
 {
 	struct cr_files f;
@@ -332,11 +361,14 @@ TEST(image_through_pipes)
 	ASSERT_GE(child, 0);
 	if (!child) {
 		unsigned long long r;
+		unsigned char *mem;
 
 		cr_child_init();
+		mem = pipe_mem();
 		r = compute(STEPS / 64);
 		cr_wait_go(f.go);
-		_exit(r == compute(STEPS / 64) ? CR_OK : CR_BAD);
+		_exit(r == compute(STEPS / 64) && mem != MAP_FAILED &&
+		      pipe_mem_same(mem) ? CR_OK : CR_BAD);
 	}
 	cr_wait_ready(f.go);
 
