@@ -1,6 +1,6 @@
 # Checkpoint/restart for Linux 6.12: build, boot and test loop.
 # make demo | make check [TESTS=cr_basic,cr_mm] | make check-nocr |
-# make shell | make lint | make bench | make stress [ROUNDS=200] |
+# make shell | make lint | make bench | make bench-lsm | make stress [ROUNDS=200] |
 # make fuzz [SECONDS=3600] | make series | make series-check
 # See README.md.
 
@@ -8,6 +8,7 @@ SRC	:= $(CURDIR)/build/linux-source-6.12
 KERNEL	:= build/kernel
 DEBUG	:= build/kernel-debug
 NOCR	:= build/kernel-nocr
+PERF	:= build/kernel-perf
 BZIMAGE	 = $(1)/arch/x86/boot/bzImage
 TESTS	?=
 export SRC
@@ -26,7 +27,8 @@ apt_install = missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $
 	fi
 
 .PHONY: all deps src kernel kernel-debug kernel-nocr selftests initramfs check \
-	check-nocr stress fuzz demo shell bench lint series series-check \
+	check-nocr stress fuzz demo shell bench bench-lsm kernel-perf lint \
+	series series-check \
 	series-apply clean
 
 all: kernel
@@ -91,8 +93,21 @@ check-nocr: kernel-nocr initramfs
 demo: kernel initramfs
 	@dev/run-guest.sh $(call BZIMAGE,$(KERNEL)) build/initramfs.cpio.gz demo
 
+kernel-perf: src
+	@dev/build-kernel.sh $(PERF) configs/base.config configs/perf.config
+
+# checkpoint()/restart() against CRIU, side by side in one boot:
+# make bench [RUNS=3] [WORKLOADS=mem64,small]
+PERF_DEPS := criu
+bench: kernel-perf selftests
+	@$(call apt_install,$(PERF_DEPS))
+	@dev/mkinitramfs.sh build/initramfs-perf.cpio.gz build/kselftest demo \
+		/usr/sbin/criu
+	@dev/perf.py $(call BZIMAGE,$(PERF)) build/initramfs-perf.cpio.gz \
+		$(or $(RUNS),3) $(WORKLOADS)
+
 # The checkpoint LSM's cost: CONFIG_CHECKPOINT=y against =n, in one run.
-bench: kernel kernel-nocr initramfs
+bench-lsm: kernel kernel-nocr initramfs
 	@dev/bench.sh $(call BZIMAGE,$(KERNEL)) $(call BZIMAGE,$(NOCR)) \
 		build/initramfs.cpio.gz
 

@@ -34,6 +34,28 @@ check)
 demo)
 	sh /demo.sh
 	;;
+perf)
+	# make bench: cr.tests=RUNS[:WORKLOAD,...]; criu, if it can run.
+	ip link set lo up
+	mkdir -p /dev/pts && mount -t devpts devpts /dev/pts 2>/dev/null &&
+		ln -sf pts/ptmx /dev/ptmx
+	spec=$(arg cr.tests)
+	runs=${spec%%:*}
+	list="small threads8 threads32 files100 files1000 maps100 maps1000"
+	list="$list procs10x4 procs50x4 mem64 mem256 mem1024"
+	[ "$spec" != "$runs" ] && list=$(echo "${spec#*:}" | tr , ' ')
+	criu=/usr/sbin/criu
+	echo "CR-PERF-BEGIN"
+	if [ ! -x $criu ]; then
+		echo "CRIU-UNAVAILABLE no $criu in the guest"
+		criu=
+	elif ! $criu check > /tmp/criu-check 2>&1; then
+		echo "CRIU-CHECK-FAILED $(tr '\n' ' ' < /tmp/criu-check | cut -c1-400)"
+	fi
+	for i in 1 2 3; do /kselftest/cr/cr_perf bandwidth; done
+	for w in $list; do /kselftest/cr/cr_perf $w "$runs" $criu; done
+	echo "CR-PERF-END"
+	;;
 bench)
 	echo "CR-BENCH-BEGIN"
 	/kselftest/cr/cr_bench $(arg cr.tests)

@@ -1,5 +1,6 @@
 #!/bin/bash
-# mkinitramfs.sh OUT SELFTESTS_DIR DEMO_DIR: busybox, the selftests and the demo.
+# mkinitramfs.sh OUT SELFTESTS_DIR DEMO_DIR [PROGRAM...]: busybox, the
+# selftests and the demo; and host programs, with the libraries they load.
 set -euo pipefail
 out=$1 tests=$2 demo=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +16,13 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$top/dev/guest-init.sh" "$root/init"
 cp -r "$tests" "$root/kselftest"
 cp "$demo"/* "$root/"
+shift 3
+for prog in "$@"; do
+	for f in "$prog" $(ldd "$prog" | grep -o '/[^ ]*'); do
+		mkdir -p "$root/$(dirname "$f")"
+		cp -L "$f" "$root/$f"
+	done
+done
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "nobody:x:65534:65534:nobody:/:/bin/false" >> "$root/etc/passwd"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"

@@ -10,9 +10,10 @@ tap="$top/build/$name.tap"
 # No LA57: on 6.12, an interrupt while identify_cpu() has cleared the boot
 # CPU's features makes KASAN judge the 5-level direct map "wild" (seen once,
 # under load, at boot, before any of this project's code runs).
-qemu=(qemu-system-x86_64 -accel tcg -cpu max,la57=off -smp 2 -m 2G -no-reboot
+qemu=(qemu-system-x86_64 -accel tcg -cpu max,la57=off -smp 2 -m ${CR_MEM:-2G} -no-reboot
       -kernel "$kernel" -initrd "$initrd" -display none -monitor none
-      -append "console=ttyS0 panic=-1 cr.mode=$mode cr.tests=$tests ${CR_APPEND:-}")
+      -append "console=ttyS0 panic=-1 cr.mode=$mode cr.tests=$tests ${CR_APPEND:-}"
+      ${CR_QEMU_ARGS:-})
 
 case $mode in
 shell)
