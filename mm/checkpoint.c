@@ -39,6 +39,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/memfd.h>
 #include <linux/slab.h>
+#include <linux/swapops.h>
 
 #define CR_VM_FLAGS	(VM_READ | VM_WRITE | VM_EXEC | VM_MAYREAD | \
 			 VM_MAYWRITE | VM_MAYEXEC | VM_GROWSDOWN | \
@@ -70,6 +71,7 @@ struct cr_mm_snap {
 	struct cr_mm		rec;
 	u64			auxv[AT_VECTOR_SIZE];
 	struct cr_vma		*vmas;
+	bool			*vmas_new;	/* VM_SOFTDIRTY: new since */
 	struct file		**files;	/* of each VMA, or NULL */
 	struct file		*exe_file;
 };
@@ -111,8 +113,9 @@ static int cr_snap_mm(struct cr_ctx *ctx, struct task_struct *t,
 		goto out;
 	}
 	s->vmas = kvcalloc(mm->map_count, sizeof(*s->vmas), GFP_KERNEL);
+	s->vmas_new = kvcalloc(mm->map_count, sizeof(*s->vmas_new), GFP_KERNEL);
 	s->files = kvcalloc(mm->map_count, sizeof(*s->files), GFP_KERNEL);
-	if (!s->vmas || !s->files) {
+	if (!s->vmas || !s->vmas_new || !s->files) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -149,6 +152,7 @@ static int cr_snap_mm(struct cr_ctx *ctx, struct task_struct *t,
 			v->flags |= CR_VMA_LOCKED;
 		if (vma->vm_flags & VM_LOCKONFAULT)
 			v->flags |= CR_VMA_LOCKONFAULT;
+		s->vmas_new[n] = vma->vm_flags & VM_SOFTDIRTY;
 		if (vma->vm_file) {
 			v->pgoff = vma->vm_pgoff;
 			s->files[n] = get_file(vma->vm_file);
@@ -198,6 +202,7 @@ static void cr_put_snap(struct cr_mm_snap *s)
 	if (s->exe_file)
 		fput(s->exe_file);
 	kvfree(s->files);
+	kvfree(s->vmas_new);
 	kvfree(s->vmas);
 }
 
@@ -214,8 +219,197 @@ static bool cr_page_is_zero(struct page *page)
 struct cr_walk {
 	unsigned long	start;
 	struct page	**pages;		/* held, or NULL */
+	bool		changes;		/* only those written since */
 	DECLARE_BITMAP(swapped, CR_PAGES_MAX);	/* for get_user_pages() */
+	DECLARE_BITMAP(parent, CR_PAGES_MAX);	/* as in the parent image */
 };
+
+#ifdef CONFIG_CHECKPOINT_INCREMENTAL
+/*
+ * Incremental checkpoints. The soft-dirty bit of a page table entry is set
+ * when its page is written, or mapped anew; so is VM_SOFTDIRTY on a new
+ * VMA. An image taken with CHECKPOINT_TRACK clears both as it walks each
+ * chunk of pages, with the mmap lock held for writing, so that no write by
+ * another process (process_vm_writev(), ptrace) falls between the walk and
+ * the clearing; it names itself in the mm as it starts (mm->cr_image), and
+ * gives the mm's objref once all its pages are walked (mm->cr_objref).
+ *
+ * An image with CHECKPOINT_INCREMENTAL whose parent is that image writes
+ * of such an mm only the pages whose bit is set, and names the others, as
+ * present and unchanged, in CR_PAGES_PARENT records. Anything else - an mm
+ * made since by fork() or execve(), one whose bits /proc/pid/clear_refs
+ * cleared, which forgets the image, one tracked for another image - is
+ * written whole. So is a VMA new since, or grown (brk(), an mmap() merged
+ * with it): a page of it may have been made writable without a fault, and
+ * written without its bit set. Shared memory is always written whole: its
+ * pages can be written through write() as well, which no page table sees.
+ */
+
+/* Is the page of @ptent, in a VMA that is not new, as the parent has it? */
+static bool cr_pte_unchanged(const struct cr_walk *w, pte_t ptent)
+{
+	if (!w->changes)
+		return false;
+	if (pte_present(ptent))
+		return !pte_soft_dirty(ptent);
+	return !pte_swp_soft_dirty(ptent) && !is_pte_marker(ptent);
+}
+
+/* With CHECKPOINT_INCREMENTAL: the image the tree's first mm is tracked for. */
+static int cr_find_parent(struct cr_ctx *ctx)
+{
+	struct mm_struct *mm = NULL;
+	unsigned int i;
+
+	for (i = 0; !mm && i < ctx->nr_tasks; i++)
+		mm = get_task_mm(ctx->tasks[i]->task);
+	if (!mm)
+		return 0;
+	if (mmap_read_lock_killable(mm)) {
+		mmput(mm);
+		return -EINTR;
+	}
+	if (mm->cr_objref)
+		ctx->parent = mm->cr_image;
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return 0;
+}
+
+/**
+ * cr_track_start() - Find the image an incremental image adds to.
+ * @ctx: A checkpoint context, its tree parked.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ * Return: 0, or a negative errno with its reason given.
+ */
+int cr_track_start(struct cr_ctx *ctx)
+{
+	if ((ctx->flags & CHECKPOINT_TRACK) && (ctx->flags & CHECKPOINT_KILL))
+		return cr_err(ctx, -EINVAL,
+			      "CHECKPOINT_TRACK is for a tree that goes on running, not with CHECKPOINT_KILL");
+	return ctx->flags & CHECKPOINT_INCREMENTAL ? cr_find_parent(ctx) : 0;
+}
+
+/*
+ * Before the pages of @mm, whose CR_MM is @rec: does the image hold only
+ * its changes since the parent? If it is to be tracked, name the image in
+ * it; its objref comes once its pages are walked.
+ */
+static int cr_track_mm(struct cr_ctx *ctx, struct mm_struct *mm,
+		       struct cr_mm *rec)
+{
+	if (!ctx->parent && !(ctx->flags & CHECKPOINT_TRACK))
+		return 0;
+	if (mmap_write_lock_killable(mm))
+		return -EINTR;
+	if (ctx->parent && mm->cr_image == ctx->parent && mm->cr_objref)
+		rec->parent = mm->cr_objref;
+	if (ctx->flags & CHECKPOINT_TRACK) {
+		mm->cr_image = ctx->id;
+		mm->cr_objref = 0;
+	}
+	mmap_write_unlock(mm);
+	return 0;
+}
+
+/*
+ * After the pages of @mm: if its bits were cleared meanwhile, the image
+ * misses what was written before; if tracked, the mm is from now on.
+ */
+static int cr_track_mm_done(struct cr_ctx *ctx, struct mm_struct *mm,
+			    const struct cr_mm *rec)
+{
+	bool track = ctx->flags & CHECKPOINT_TRACK;
+	bool cleared;
+
+	if (!track && !rec->parent)
+		return 0;
+	if (mmap_write_lock_killable(mm))
+		return -EINTR;
+	cleared = mm->cr_image != (track ? ctx->id : ctx->parent);
+	if (track && !cleared)
+		mm->cr_objref = rec->objref;
+	mmap_write_unlock(mm);
+	if (cleared && rec->parent)
+		return cr_err(ctx, -EAGAIN,
+			      "the soft-dirty bits of an mm were cleared while it was saved (/proc/pid/clear_refs)");
+	return 0;
+}
+
+/* Write-lock @mm if the soft-dirty bits of the pages walked are cleared. */
+static int cr_walk_lock(struct cr_ctx *ctx, struct mm_struct *mm)
+{
+	if (ctx->flags & CHECKPOINT_TRACK)
+		return mmap_write_lock_killable(mm);
+	return mmap_read_lock_killable(mm);
+}
+
+static void cr_walk_unlock(struct cr_ctx *ctx, struct mm_struct *mm,
+			   unsigned long start, unsigned long end)
+{
+	if (ctx->flags & CHECKPOINT_TRACK) {
+		clear_soft_dirty_range(mm, start, end);
+		mmap_write_unlock(mm);
+	} else {
+		mmap_read_unlock(mm);
+	}
+}
+
+/**
+ * cr_track_end() - Forget a tracking image that failed.
+ * @ctx: A checkpoint context.
+ * @err: How it ended.
+ *
+ * Context: Process context, the checkpointer; may sleep.
+ */
+void cr_track_end(struct cr_ctx *ctx, int err)
+{
+	unsigned int i;
+
+	if (!err || !(ctx->flags & CHECKPOINT_TRACK) || !ctx->id)
+		return;
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		struct mm_struct *mm = get_task_mm(ctx->tasks[i]->task);
+
+		if (!mm)
+			continue;
+		mmap_write_lock(mm);
+		if (mm->cr_image == ctx->id)
+			mm_forget_checkpoint(mm);
+		mmap_write_unlock(mm);
+		mmput(mm);
+	}
+}
+#else
+static bool cr_pte_unchanged(const struct cr_walk *w, pte_t ptent)
+{
+	return false;
+}
+
+static int cr_track_mm(struct cr_ctx *ctx, struct mm_struct *mm,
+		       struct cr_mm *rec)
+{
+	return 0;
+}
+
+static int cr_track_mm_done(struct cr_ctx *ctx, struct mm_struct *mm,
+			    const struct cr_mm *rec)
+{
+	return 0;
+}
+
+static int cr_walk_lock(struct cr_ctx *ctx, struct mm_struct *mm)
+{
+	return mmap_read_lock_killable(mm);
+}
+
+static void cr_walk_unlock(struct cr_ctx *ctx, struct mm_struct *mm,
+			   unsigned long start, unsigned long end)
+{
+	mmap_read_unlock(mm);
+}
+#endif /* CONFIG_CHECKPOINT_INCREMENTAL */
 
 static int cr_pte_entry(pte_t *pte, unsigned long addr, unsigned long next,
 			struct mm_walk *walk)
@@ -230,12 +424,19 @@ static int cr_pte_entry(pte_t *pte, unsigned long addr, unsigned long next,
 	/* Mapped, under the page table lock: it has a reference to take. */
 	if (pte_present(ptent)) {
 		page = vm_normal_page(walk->vma, addr, ptent);
-		if (page && PageAnon(page) && get_page_unless_zero(page))
+		if (!page || !PageAnon(page))
+			return 0;
+		if (cr_pte_unchanged(w, ptent))
+			__set_bit(i, w->parent);
+		else if (get_page_unless_zero(page))
 			w->pages[i] = page;
 		return 0;
 	}
 	/* Swapped out, say: get_user_pages() brings it in, and decides. */
-	__set_bit(i, w->swapped);
+	if (cr_pte_unchanged(w, ptent))
+		__set_bit(i, w->parent);
+	else
+		__set_bit(i, w->swapped);
 	return 0;
 }
 
@@ -259,52 +460,85 @@ static int cr_write_run(struct cr_ctx *ctx, unsigned long addr,
 	       cr_write_pages(ctx, pages, nr, private);
 }
 
+/* @nr pages at @addr, as the parent image has them. */
+static int cr_write_parent_run(struct cr_ctx *ctx, unsigned long addr,
+			       unsigned int nr)
+{
+	struct cr_pages rec = {
+		.addr = addr,
+		.nr = nr,
+		.flags = CR_PAGES_PARENT,
+	};
+
+	return cr_write_rec(ctx, CR_PAGES, &rec, sizeof(rec), NULL, 0);
+}
+
 /*
- * Write the private, non-zero pages of [start, end), CR_PAGES_MAX at a
- * time: one walk of the page tables finds and holds them, one write per
- * run of them.
+ * Hold the pages of [addr, next) in @w, and leave out those all zero that
+ * restart finds zero anyway: those of an anonymous VMA (@anon), not of a
+ * private file mapping, whose pages not written come back from the file.
+ */
+static int cr_walk_chunk(struct cr_ctx *ctx, struct mm_struct *mm,
+			 struct cr_walk *w, unsigned long next, bool anon)
+{
+	unsigned int i, nr = (next - w->start) >> PAGE_SHIFT;
+	struct page **pages = w->pages;
+	int err;
+
+	memset(pages, 0, nr * sizeof(*pages));
+	bitmap_zero(w->swapped, CR_PAGES_MAX);
+	bitmap_zero(w->parent, CR_PAGES_MAX);
+	if (cr_walk_lock(ctx, mm))
+		return -EINTR;
+	err = walk_page_range(mm, w->start, next, &cr_walk_ops, w);
+	for_each_set_bit(i, w->swapped, nr)
+		if (get_user_pages_remote(mm, w->start + i * PAGE_SIZE, 1,
+					  FOLL_FORCE, &pages[i], NULL) != 1)
+			pages[i] = NULL;
+	cr_walk_unlock(ctx, mm, w->start, next);
+
+	for (i = 0; i < nr; i++) {
+		if (pages[i] && (!PageAnon(pages[i]) ||
+				 (anon && cr_page_is_zero(pages[i])))) {
+			put_page(pages[i]);
+			pages[i] = NULL;
+		}
+	}
+	return err;
+}
+
+/*
+ * Write the private pages of [start, end) that hold data, or with
+ * @w->changes, those written since the parent image and where the others
+ * are: CR_PAGES_MAX at a time, one walk of the page tables finds and holds
+ * them, one record per run of them.
  */
 static int cr_write_vma_pages(struct cr_ctx *ctx, struct mm_struct *mm,
-			      unsigned long start, unsigned long end,
-			      struct page **pages)
+			      const struct cr_vma *v, bool anon,
+			      struct cr_walk *w)
 {
-	struct cr_walk w = { .pages = pages };
-	unsigned long addr, next;
+	struct page **pages = w->pages;
+	unsigned long next;
 	int err = 0;
 
-	for (addr = start; !err && addr < end; addr = next) {
+	for (w->start = v->start; !err && w->start < v->end; w->start = next) {
+		unsigned long addr = w->start;
 		unsigned int i, j, nr;
 
-		next = min(end, addr + CR_PAGES_MAX * PAGE_SIZE);
+		next = min_t(unsigned long, v->end, addr + CR_PAGES_MAX * PAGE_SIZE);
 		nr = (next - addr) >> PAGE_SHIFT;
-		w.start = addr;
-		memset(pages, 0, nr * sizeof(*pages));
-		bitmap_zero(w.swapped, CR_PAGES_MAX);
-		if (mmap_read_lock_killable(mm))
-			return -EINTR;
-		err = walk_page_range(mm, addr, next, &cr_walk_ops, &w);
-		for_each_set_bit(i, w.swapped, nr)
-			if (get_user_pages_remote(mm, addr + i * PAGE_SIZE, 1,
-						  FOLL_FORCE, &pages[i], NULL) != 1)
-				pages[i] = NULL;
-		mmap_read_unlock(mm);
+		err = cr_walk_chunk(ctx, mm, w, next, anon);
+		for (i = 0; !err && i < nr; i = j) {
+			bool parent = test_bit(i, w->parent);
 
-		/* Leave out what is not anonymous, or is all zero. */
-		for (i = 0; i < nr; i++) {
-			if (pages[i] && (!PageAnon(pages[i]) ||
-					 cr_page_is_zero(pages[i]))) {
-				put_page(pages[i]);
-				pages[i] = NULL;
-			}
-		}
-		/* One record per run of pages; then drop them. */
-		for (i = 0; i < nr; i = j) {
-			while (i < nr && !pages[i])
-				i++;
-			j = i;
-			while (j < nr && pages[j])
-				j++;
-			if (j > i && !err)
+			for (j = i + 1; j < nr; j++)
+				if (test_bit(j, w->parent) != parent ||
+				    !pages[j] != !pages[i])
+					break;
+			if (parent)
+				err = cr_write_parent_run(ctx, addr + i * PAGE_SIZE,
+							  j - i);
+			else if (pages[i])
 				err = cr_write_run(ctx, addr + i * PAGE_SIZE,
 						   &pages[i], j - i, true);
 		}
@@ -519,7 +753,7 @@ int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 	struct cr_pages end = {};
 	struct cr_mm_snap *s;
 	struct mm_struct *mm;
-	struct page **pages;
+	struct cr_walk *w;
 	unsigned int i;
 	int err;
 
@@ -527,13 +761,16 @@ int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 	if (!mm)
 		return cr_err(ctx, -ESRCH, "pid %d has no mm", task_pid_vnr(t));
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	pages = kmalloc_array(CR_PAGES_MAX, sizeof(*pages), GFP_KERNEL);
-	if (!s || !pages) {
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (w)
+		w->pages = kmalloc_array(CR_PAGES_MAX, sizeof(*w->pages),
+					 GFP_KERNEL);
+	if (!s || !w || !w->pages) {
 		err = -ENOMEM;
 		goto out;
 	}
 	s->rec.objref = objref;
-	err = cr_snap_mm(ctx, t, mm, s);
+	err = cr_snap_mm(ctx, t, mm, s) ?: cr_track_mm(ctx, mm, &s->rec);
 	if (!err && s->exe_file)
 		err = cr_write_file(ctx, t, s->exe_file, true, &s->rec.exe_file);
 	for (i = 0; !err && i < s->rec.nr_vmas; i++) {
@@ -559,16 +796,21 @@ int cr_write_mm(struct cr_ctx *ctx, struct task_struct *t, u32 objref)
 			err = cr_write_rec(ctx, CR_VMA, &s->vmas[i],
 					   sizeof(s->vmas[i]), NULL, 0);
 	}
-	for (i = 0; !err && i < s->rec.nr_vmas; i++)
-		err = cr_write_vma_pages(ctx, mm, s->vmas[i].start,
-					 s->vmas[i].end, pages);
+	for (i = 0; !err && i < s->rec.nr_vmas; i++) {
+		/* A VMA new since the parent: all of its pages are new. */
+		w->changes = s->rec.parent && !s->vmas_new[i];
+		err = cr_write_vma_pages(ctx, mm, &s->vmas[i], !s->files[i], w);
+	}
 	if (!err)
-		err = cr_write_rec(ctx, CR_PAGES, &end, sizeof(end), NULL, 0);
+		err = cr_track_mm_done(ctx, mm, &s->rec) ?:
+		      cr_write_rec(ctx, CR_PAGES, &end, sizeof(end), NULL, 0);
 out:
 	if (s)
 		cr_put_snap(s);
 	kfree(s);
-	kfree(pages);
+	if (w)
+		kfree(w->pages);
+	kfree(w);
 	mmput(mm);
 	return err;
 }
@@ -615,7 +857,7 @@ static int cr_check_mm_rec(struct cr_ctx *ctx, const struct cr_mm *r,
 	    !cr_user_range(r->arg_start, r->arg_end) ||
 	    !cr_user_range(r->env_start, r->env_end) ||
 	    r->start_stack >= TASK_SIZE || !PAGE_ALIGNED(r->vdso) ||
-	    r->vdso >= TASK_SIZE || r->dumpable > SUID_DUMP_ROOT)
+	    r->vdso >= TASK_SIZE || r->dumpable > SUID_DUMP_ROOT || r->parent)
 		return cr_err(ctx, -EINVAL, "bad mm record");
 	return 0;
 }
@@ -648,9 +890,9 @@ int cr_restore_shmem_pages(struct cr_ctx *ctx, struct file *file, u64 size)
 			err = cr_err(ctx, -EINVAL, "bad shared memory pages");
 		if (!err)
 			err = cr_read(ctx, &rec, sizeof(rec));
-		if (err || (!rec.nr && hdr.len == sizeof(rec)))
+		if (err || (!rec.nr && !rec.flags && hdr.len == sizeof(rec)))
 			break;
-		if (!rec.nr || rec.nr > CR_PAGES_MAX ||
+		if (!rec.nr || rec.nr > CR_PAGES_MAX || rec.flags ||
 		    hdr.len - sizeof(rec) != rec.nr * PAGE_SIZE ||
 		    !PAGE_ALIGNED(rec.addr) || rec.addr >= size ||
 		    rec.nr > DIV_ROUND_UP(size - rec.addr, PAGE_SIZE)) {
@@ -870,12 +1112,13 @@ static int cr_restore_pages(struct cr_ctx *ctx)
 		if (err)
 			break;
 		if (!rec.nr) {
-			if (extra)
+			if (extra || rec.flags)
 				err = cr_err(ctx, -EINVAL, "bad page list end");
 			break;
 		}
 		end = rec.addr + (unsigned long)rec.nr * PAGE_SIZE;
 		if (rec.nr > CR_PAGES_MAX || extra != rec.nr * PAGE_SIZE ||
+		    rec.flags ||
 		    !PAGE_ALIGNED(rec.addr) || end <= rec.addr) {
 			err = cr_err(ctx, -EINVAL, "bad page record at %#llx",
 				     rec.addr);

@@ -133,6 +133,8 @@ struct cr_ctx {
 	loff_t			pos;		/* in the image, if seekable */
 	u64			nbytes;		/* image bytes so far */
 	u32			csum;		/* crc32c of those bytes */
+	u64			id;		/* checkpoint: of the image */
+	u64			parent;		/* checkpoint: the one it adds to */
 	bool			csum_pages;	/* with CR_PAGES data in it */
 	char			*buf;		/* image I/O buffer */
 	struct bio_vec		*bvec;		/* the pages of one CR_PAGES */
@@ -432,6 +434,22 @@ int cr_write_shmem(struct cr_ctx *ctx, struct file *file, u32 *objref);
 int cr_write_shmem_pages(struct cr_ctx *ctx, struct inode *inode,
 			 loff_t size);
 int cr_restore_shmem_pages(struct cr_ctx *ctx, struct file *file, u64 size);
+#ifdef CONFIG_CHECKPOINT_INCREMENTAL
+int cr_track_start(struct cr_ctx *ctx);
+void cr_track_end(struct cr_ctx *ctx, int err);
+#else
+static inline int cr_track_start(struct cr_ctx *ctx)
+{
+	if (!(ctx->flags & (CHECKPOINT_TRACK | CHECKPOINT_INCREMENTAL)))
+		return 0;
+	return cr_err(ctx, -EOPNOTSUPP,
+		      "this kernel cannot tell the pages written since a checkpoint (no CONFIG_MEM_SOFT_DIRTY)");
+}
+
+static inline void cr_track_end(struct cr_ctx *ctx, int err)
+{
+}
+#endif
 
 /* arch/<arch>/checkpoint/ */
 int cr_arch_write_cpu(struct cr_ctx *ctx);

@@ -16,6 +16,7 @@
 #include <linux/msg.h>
 #include <linux/nsproxy.h>
 #include <linux/ptrace.h>
+#include <linux/random.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -167,6 +168,14 @@ static int cr_write_header(struct cr_ctx *ctx)
 	};
 	int err;
 
+	do {
+		ctx->id = get_random_u64();
+	} while (!ctx->id);
+	err = cr_track_start(ctx);
+	if (err)
+		return err;
+	h.id = ctx->id;
+	h.parent = ctx->parent;
 	memcpy(h.magic, CR_MAGIC, CR_MAGIC_LEN);
 	strscpy(h.release, utsname()->release, sizeof(h.release));
 	err = cr_write_rec(ctx, CR_HEADER, &h, sizeof(h), NULL, 0);
@@ -737,6 +746,7 @@ long do_checkpoint(struct cr_ctx *ctx, pid_t pid)
 	      cr_fill_tree(ctx) ?:
 	      cr_write_image(ctx) ?:
 	      cr_check_alive(ctx);
+	cr_track_end(ctx, err);
 
 	if (!err && (ctx->flags & CHECKPOINT_KILL)) {
 		for (i = 0; i < ctx->nr_tasks; i++)

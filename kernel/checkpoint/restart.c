@@ -72,6 +72,9 @@ static int cr_read_header(struct cr_ctx *ctx)
 	if (h.flags & ~CHECKPOINT_FLAGS_ALL)
 		return cr_err(ctx, -EINVAL, "unknown checkpoint() flags %#llx",
 			      h.flags);
+	if (h.parent)
+		return cr_err(ctx, -EINVAL,
+			      "an incremental image: restart it merged with its parent images");
 	ctx->csum_pages = !(h.flags & CHECKPOINT_NO_PAGE_CSUM);
 	return cr_arch_read_cpu(ctx);
 }

@@ -30,7 +30,20 @@
  * is slower than writing the pages. The records stay checksummed.
  */
 #define CHECKPOINT_NO_PAGE_CSUM	(1UL << 1)
-#define CHECKPOINT_FLAGS_ALL	(CHECKPOINT_KILL | CHECKPOINT_NO_PAGE_CSUM)
+/*
+ * Track the pages the tree writes from now on, for a later image with
+ * CHECKPOINT_INCREMENTAL. Not with CHECKPOINT_KILL.
+ */
+#define CHECKPOINT_TRACK	(1UL << 2)
+/*
+ * Write only the pages written since the last image taken with
+ * CHECKPOINT_TRACK, its "parent": the others are named as being in it.
+ * An address space not tracked since then is written whole. Such an
+ * image is restarted merged with its parents, oldest first, into one.
+ */
+#define CHECKPOINT_INCREMENTAL	(1UL << 3)
+#define CHECKPOINT_FLAGS_ALL	(CHECKPOINT_KILL | CHECKPOINT_NO_PAGE_CSUM | \
+				 CHECKPOINT_TRACK | CHECKPOINT_INCREMENTAL)
 
 /* restart() flags */
 #define RESTART_PIDS		(1UL << 0)	/* every task gets its old pid */
@@ -51,7 +64,7 @@
 
 #define CR_MAGIC		"LinuxCR\n"
 #define CR_MAGIC_LEN		8
-#define CR_VERSION		4
+#define CR_VERSION		5
 
 #define CR_PATH_MAX		4096	/* longest path, with its NUL */
 #define CR_PAGES_MAX		256	/* most pages in one CR_PAGES record */
@@ -109,6 +122,8 @@ struct cr_header {
 	__u64	flags;		/* the checkpoint() flags */
 	__u64	time_ns;	/* CLOCK_REALTIME when the tasks were frozen */
 	char	release[64];	/* kernel release that wrote the image */
+	__u64	id;		/* random, never 0: names the image */
+	__u64	parent;		/* the id of the image it adds to, or 0 */
 };
 
 /* What the x86-64 CPU that wrote the image could do. */
@@ -585,7 +600,7 @@ struct cr_mm {
 	__u32	exe_file;	/* objref of the CR_FILE behind /proc/pid/exe */
 	__u32	nr_auxv;	/* __u64 auxv words after this struct */
 	__u32	dumpable;	/* SUID_DUMP_*, as PR_GET_DUMPABLE tells */
-	__u32	pad;
+	__u32	parent;		/* its objref in the parent image, or 0 */
 };
 
 /* cr_vma.flags */
@@ -614,10 +629,18 @@ struct cr_vma {
  * zero (anonymous memory) or come from the mapped file. A record with
  * nr == 0 ends the list.
  */
+/* cr_pages.flags */
+#define CR_PAGES_PARENT		(1U << 0)	/* as in the parent: no data */
+
+/*
+ * nr pages at addr, or, in an incremental image, nr pages that are as the
+ * parent image has them: each of those either in the parent's own
+ * CR_PAGES of this mm (cr_mm.parent), or left out of it (zero).
+ */
 struct cr_pages {
 	__u64	addr;
 	__u32	nr;
-	__u32	pad;
+	__u32	flags;		/* CR_PAGES_* */
 };
 
 /* cr_thread.restart kinds: what restart_syscall() goes on with */

@@ -6,10 +6,12 @@
 #include <limits.h>
 #include <stdlib.h>
 #include "cr_util.h"
+#include "cr_chain.h"
 
 static const char help[] =
-"usage: cr checkpoint [-k] [-n] PID IMAGE\n"
-"       cr restart [-p PID | -P | -N] [-t] [-w] IMAGE\n"
+"usage: cr checkpoint [-k] [-n] [-T] [-i] PID IMAGE\n"
+"       cr restart [-p PID | -P | -N] [-t] [-w] IMAGE...\n"
+"       cr merge IMAGE... > MERGED\n"
 "\n"
 "cr checkpoint writes the image of process PID, its threads and all its\n"
 "descendants to IMAGE, a file, or standard output if IMAGE is -. They go\n"
@@ -20,9 +22,15 @@ static const char help[] =
 "  -n        leave memory pages out of the image's checksum, for an image\n"
 "            kept or sent where corruption is caught otherwise: faster on\n"
 "            CPUs that cannot compute CRC32C in hardware\n"
+"  -T        track the pages the tree writes from now on, for -i\n"
+"  -i        incremental: write only the pages written since the last\n"
+"            checkpoint with -T, the image's parent; restart it after its\n"
+"            parents\n"
 "\n"
 "cr restart rebuilds the tree from IMAGE (- for standard input) as a child\n"
-"of this command, and prints the pid of its root.\n"
+"of this command, and prints the pid of its root. For an incremental\n"
+"image, give the chain of images, oldest first: the one taken with -T and\n"
+"no -i, then each one taken with -i since, the last one last.\n"
 "  -p PID    give the root this pid\n"
 "  -P        give every task the pid it had\n"
 "  -N        give every task the pid it had, in a new pid namespace whose\n"
@@ -30,6 +38,8 @@ static const char help[] =
 "  -t        the image is trusted: open its files with this command's\n"
 "            credentials rather than the job's (needs CAP_SYS_ADMIN)\n"
 "  -w        wait for the root and exit with its status\n"
+"\n"
+"cr merge writes the chain of images, oldest first, as one image.\n"
 "\n"
 "Exit status: 0 on success, 1 if the kernel refused (reasons on stderr),\n"
 "2 for bad arguments; with -w, the root's status.\n";
@@ -80,11 +90,15 @@ static int do_checkpoint(int argc, char **argv)
 	int opt, fd;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "kn")) != -1) {
+	while ((opt = getopt(argc, argv, "knTi")) != -1) {
 		if (opt == 'k')
 			flags |= CHECKPOINT_KILL;
 		else if (opt == 'n')
 			flags |= CHECKPOINT_NO_PAGE_CSUM;
+		else if (opt == 'T')
+			flags |= CHECKPOINT_TRACK;
+		else if (opt == 'i')
+			flags |= CHECKPOINT_INCREMENTAL;
 		else
 			return usage();
 	}
@@ -160,9 +174,51 @@ static int restart_in_pidns(int fd, unsigned long flags, int wait_for)
 	return exit_status(status);
 }
 
+/*
+ * The images of a chain, merged by a child of this command into a pipe:
+ * the read end, or -1. *@merger is the child.
+ */
+static int merge_into_pipe(char **paths, int n, pid_t *merger)
+{
+	int p[2];
+
+	if (pipe(p))
+		return -1;
+	*merger = fork();
+	if (*merger < 0)
+		return -1;
+	if (!*merger) {
+		close(p[0]);
+		signal(SIGPIPE, SIG_IGN);
+		if (cr_merge(p[1], (const char *const *)paths, n)) {
+			fprintf(stderr, "cr: %s\n", cr_chain_why);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	return p[0];
+}
+
+static int do_merge(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	if (isatty(1)) {
+		fprintf(stderr, "cr: the merged image goes to standard output\n");
+		return 2;
+	}
+	if (cr_merge(1, (const char *const *)argv + 1, argc - 1)) {
+		fprintf(stderr, "cr: %s\n", cr_chain_why);
+		return 1;
+	}
+	return 0;
+}
+
 static int do_restart(int argc, char **argv)
 {
-	int opt, fd, wait_for = 0, pidns = 0, status;
+	pid_t merger = 0;
+	int opt, fd, wait_for = 0, pidns = 0, status = 0;
 	unsigned long flags = 0;
 	pid_t pid = 0;
 	long ret;
@@ -190,10 +246,15 @@ static int do_restart(int argc, char **argv)
 			return usage();
 		}
 	}
-	if (argc - optind != 1 || (pidns && (pid || (flags & RESTART_PIDS))) ||
+	if (argc - optind < 1 || (pidns && (pid || (flags & RESTART_PIDS))) ||
 	    (pid && (flags & RESTART_PIDS)))
 		return usage();
-	fd = strcmp(argv[optind], "-") ? open(argv[optind], O_RDONLY) : 0;
+	if (argc - optind > 1)
+		fd = merge_into_pipe(argv + optind, argc - optind, &merger);
+	else if (strcmp(argv[optind], "-"))
+		fd = open(argv[optind], O_RDONLY);
+	else
+		fd = 0;
 	if (fd < 0) {
 		say_errno(argv[optind]);
 		return 1;
@@ -201,8 +262,12 @@ static int do_restart(int argc, char **argv)
 	if (pidns)
 		return restart_in_pidns(fd, flags, wait_for);
 	ret = sys_restart(pid, fd, flags, 2);
+	close(fd);
+	if (merger && (waitpid(merger, &status, 0) != merger || status))
+		ret = ret < 0 ? ret : -1;
 	if (ret < 0) {
-		say_errno("restart");
+		if (!merger || !status)
+			say_errno("restart");
 		return 1;
 	}
 	printf("%ld\n", ret);
@@ -226,5 +291,7 @@ int main(int argc, char **argv)
 		return do_checkpoint(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "restart"))
 		return do_restart(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "merge"))
+		return do_merge(argc - 1, argv + 1);
 	return usage();
 }

@@ -21,6 +21,7 @@
 #include "../kselftest_harness.h"
 #include "cr_util.h"
 #include "cr_shapes.h"
+#include "cr_chain.h"
 
 #define NOBODY		65534
 #define MAX_RECS	65536
@@ -36,28 +37,6 @@ struct image {
 	struct rec rec[MAX_RECS];
 	unsigned int nr;
 };
-
-static uint32_t crc_table[256];
-
-static void crc_init(void)
-{
-	uint32_t c;
-	int i, k;
-
-	for (i = 0; i < 256; i++) {
-		for (c = i, k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0x82f63b78 & -(c & 1));
-		crc_table[i] = c;
-	}
-}
-
-/* The kernel's crc32c(): no inversion before or after. */
-static uint32_t crc32c(uint32_t crc, const unsigned char *p, size_t len)
-{
-	while (len--)
-		crc = (crc >> 8) ^ crc_table[(crc ^ *p++) & 0xff];
-	return crc;
-}
 
 /* Split @img into records; 0 if it is well formed. */
 static int split(struct image *img)
@@ -95,7 +74,7 @@ static size_t join(const struct rec *r, unsigned int nr, unsigned char *out)
 		struct cr_trailer *t = (void *)(h + 1);
 
 		if (h->type == CR_TRAILER) {
-			t->csum = crc32c(0, out, last);
+			t->csum = cr_crc32c(0, out, last);
 			t->size = last;
 		}
 	}
@@ -296,7 +275,6 @@ TEST_F_TIMEOUT(slow, mutated_images_fail_cleanly, 86400)
 	char line[2048], what[512];
 	int fd, i, n;
 
-	crc_init();
 	cr_be_subreaper();
 	cr_files_init(&f, "fuzz");
 	for (i = BIG + 1; i < NR_SHAPES; i++) {
