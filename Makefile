@@ -98,11 +98,11 @@ kernel-perf: src
 
 # checkpoint()/restart() against CRIU, side by side in one boot:
 # make bench [RUNS=3] [WORKLOADS=mem64,small]
-PERF_DEPS := criu
+PERF_DEPS := criu linux-perf
 bench: kernel-perf selftests
 	@$(call apt_install,$(PERF_DEPS))
 	@dev/mkinitramfs.sh build/initramfs-perf.cpio.gz build/kselftest demo \
-		/usr/sbin/criu
+		/usr/sbin/criu /usr/bin/perf
 	@dev/perf.py $(call BZIMAGE,$(PERF)) build/initramfs-perf.cpio.gz \
 		$(or $(RUNS),3) $(WORKLOADS)
 

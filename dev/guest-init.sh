@@ -42,7 +42,7 @@ perf)
 	spec=$(arg cr.tests)
 	runs=${spec%%:*}
 	list="small threads8 threads32 files100 files1000 maps100 maps1000"
-	list="$list procs10x4 procs50x4 mem64 mem256 mem1024"
+	list="$list procs10x4 procs50x4 mem64 mem256 mem1024 dirty1024"
 	[ "$spec" != "$runs" ] && list=$(echo "${spec#*:}" | tr , ' ')
 	criu=/usr/sbin/criu
 	echo "CR-PERF-BEGIN"
@@ -54,6 +54,20 @@ perf)
 	fi
 	for i in 1 2 3; do /kselftest/cr/cr_perf bandwidth; done
 	for w in $list; do /kselftest/cr/cr_perf $w "$runs" $criu; done
+	# Where the time goes: a flat profile of cr's own runs (no criu) of
+	# the workloads furthest from the targets, sampled on the clock.
+	for w in ${profile-threads32 files1000 maps1000 procs50x4 mem256}; do
+		[ -x /usr/bin/perf ] || break
+		echo "$list" | grep -qw "$w" || continue
+		echo "CR-PROFILE-BEGIN $w"
+		/usr/bin/perf record -q -e cpu-clock -F 2000 -o /tmp/perf.data -- \
+			sh -c "/kselftest/cr/cr_perf $w 1 > /dev/null 2>&1" 2>&1 |
+			head -5
+		/usr/bin/perf report -i /tmp/perf.data --stdio --sort sym \
+			--percent-limit 1 2>&1 | grep -v '^#' | grep . | head -25
+		echo "CR-PROFILE-END"
+		rm -f /tmp/perf.data
+	done
 	echo "CR-PERF-END"
 	;;
 bench)

@@ -36,7 +36,8 @@ with open(console, "w") as out:
             print("  " + line, file=sys.stderr)
     guest.wait()
 
-times, sizes, bw, fails, notes = {}, {}, {}, [], []
+times, sizes, bw, fails, notes, profiles = {}, {}, {}, [], [], []
+profile = None
 inside = False
 for line in open(console, errors="replace"):
     line = line.strip().replace("\r", "")
@@ -47,6 +48,8 @@ for line in open(console, errors="replace"):
     if not inside:
         continue
     f = line.split()
+    if not f:
+        continue
     if f[0] == "T" and len(f) == 5:
         times.setdefault((f[1], f[2], f[3]), []).append(float(f[4]))
     elif f[0] == "S" and len(f) == 4:
@@ -57,6 +60,13 @@ for line in open(console, errors="replace"):
         fails.append(line)
     elif f[0].startswith("CRIU-"):
         notes.append(line)
+    elif f[0] == "CR-PROFILE-BEGIN":
+        profile = [line]
+        profiles.append(profile)
+    elif profile is not None and f[0] != "CR-PROFILE-END":
+        profile.append(line)
+    if f and f[0] == "CR-PROFILE-END":
+        profile = None
 
 
 def med(v):
@@ -99,15 +109,23 @@ for w in order:
     for op, cop in (("dump-kill", "dump-kill"), ("dump-kill-n", "dump-kill"),
                     ("dump-run", "dump-run"), ("dump-run-n", "dump-run"),
                     ("restart", "restore"), ("restart-n", "restore"),
-                    ("dump-pipe", None), ("dump-pipe-n", None)):
+                    ("dump-pipe", None), ("dump-pipe-n", None),
+                    ("pre-full-n", "pre-full"), ("pre-incr-n", "pre-incr"),
+                    ("pre-last-n", "pre-last"),
+                    ("pre-restart-n", "pre-restart")):
         a = times.get((w, "cr", op))
         b = times.get((w, "criu", cop))
         if a or (b and not op.endswith("-n")):
             say("%-10s %-11s %-26s %-26s %7s" % (w, op, fmt_ms(a), fmt_ms(b),
                                                  ratio(a, b)))
-    sa, sb = sizes.get((w, "cr")), sizes.get((w, "criu"))
-    say("%-10s %-11s %-26s %-26s" % (w, "image", "%d KiB" % (med(sa) / 1024) if sa else "-",
-                                    "%d KiB" % (med(sb) / 1024) if sb else "-"))
+    for suffix in ("", "-pre-full", "-pre-incr", "-pre-last"):
+        sa = sizes.get((w, "cr" + suffix))
+        sb = sizes.get((w, "criu" + suffix))
+        if not sa and not sb:
+            continue
+        say("%-10s %-11s %-26s %-26s" % (w, "image" + suffix[4:] if suffix else "image",
+                                        "%d KiB" % (med(sa) / 1024) if sa else "-",
+                                        "%d KiB" % (med(sb) / 1024) if sb else "-"))
 say("")
 # Throughput of the memory workloads, against the guest's own bandwidth.
 wbw, rbw = med(bw.get("write", [])), med(bw.get("read", []))
@@ -135,8 +153,30 @@ for w in order:
             cells.append("%s %s %.0f MB/s (%.0f%% of %s)" %
                          (tool, op, rate, 100 * rate / ref, name))
     say("%s:\n  %s" % (w, "\n  ".join(cells)))
+# Pre-copy: the pause of the last image against that of a full dump.
+for w in order:
+    full = times.get((w, "cr", "dump-kill-n"))
+    last = times.get((w, "cr", "pre-last-n"))
+    if not full or not last:
+        continue
+    line = "%s: pause, full dump with kill %.0f ms; pre-copy's last image %.0f ms (%.1fx shorter)" % (
+        w, med(full), med(last), med(full) / med(last))
+    cfull, clast = times.get((w, "criu", "dump-kill")), times.get((w, "criu", "pre-last"))
+    if cfull and clast:
+        line += "; criu %.0f and %.0f ms" % (med(cfull), med(clast))
+    say(line)
 for n in notes:
     say(n)
+if profiles:
+    say("")
+    say("Where the time goes: perf record -e cpu-clock of one run of cr's")
+    say("operations on each workload and all they fork (start, dump-run,")
+    say("dump-kill, restart, check), flat, symbols over 1%:")
+for p in profiles:
+    say("")
+    say(p[0].replace("CR-PROFILE-BEGIN ", "profile of "))
+    for l in p[1:]:
+        say("  " + l)
 for f in fails:
     say(f)
 if not any(k[1] == "criu" for k in times):

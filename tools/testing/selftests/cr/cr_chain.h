@@ -10,8 +10,9 @@
  * and those before it do not matter. Each image's memory pages are
  * indexed per mm, by address, where their data is: in that image, or for
  * the pages of a CR_PAGES_PARENT record, where the image before has them.
- * The last image is then written out with each such record replaced by
- * the data it names; pages the parent left out are zero and stay out.
+ * The last image is then written out with the pages of each mm as its
+ * index has them, in records as long as the format allows: pages the
+ * parent left out are zero and stay out.
  * The merged image's pages are out of its checksum (as with
  * CHECKPOINT_NO_PAGE_CSUM): they were checked in their own images.
  */
@@ -36,7 +37,7 @@
 
 static uint32_t cr_crc_table[256];
 
-static void cr_crc_init(void)
+static inline void cr_crc_init(void)
 {
 	uint32_t c;
 	int i, k;
@@ -50,7 +51,7 @@ static void cr_crc_init(void)
 
 #ifdef __x86_64__
 __attribute__((target("sse4.2")))
-static uint32_t cr_crc32c_hw(uint32_t crc, const unsigned char *p, size_t len)
+static inline uint32_t cr_crc32c_hw(uint32_t crc, const unsigned char *p, size_t len)
 {
 	uint64_t c = crc, w;
 
@@ -66,7 +67,7 @@ static uint32_t cr_crc32c_hw(uint32_t crc, const unsigned char *p, size_t len)
 #endif
 
 /* The kernel's crc32c(): no inversion before or after. */
-static uint32_t cr_crc32c(uint32_t crc, const void *buf, size_t len)
+static inline uint32_t cr_crc32c(uint32_t crc, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 
@@ -106,7 +107,7 @@ struct cr_link {
 
 static char cr_chain_why[512];
 
-static int cr_chain_err(const struct cr_link *l, const char *fmt, ...)
+static inline int cr_chain_err(const struct cr_link *l, const char *fmt, ...)
 {
 	size_t n = 0;
 	va_list ap;
@@ -120,8 +121,8 @@ static int cr_chain_err(const struct cr_link *l, const char *fmt, ...)
 	return -1;
 }
 
-static int cr_add_run(struct cr_mm_pages *m, uint64_t addr, uint32_t nr,
-		      int fd, off_t off)
+static inline int cr_add_run(struct cr_mm_pages *m, uint64_t addr,
+			     uint32_t nr, int fd, off_t off)
 {
 	if (m->nr == m->alloc) {
 		size_t alloc = m->alloc ? 2 * m->alloc : 64;
@@ -140,7 +141,7 @@ static int cr_add_run(struct cr_mm_pages *m, uint64_t addr, uint32_t nr,
 	return 0;
 }
 
-static struct cr_mm_pages *cr_find_mm(const struct cr_link *l, uint32_t objref)
+static inline struct cr_mm_pages *cr_find_mm(const struct cr_link *l, uint32_t objref)
 {
 	size_t i;
 
@@ -154,8 +155,8 @@ static struct cr_mm_pages *cr_find_mm(const struct cr_link *l, uint32_t objref)
  * The pages of @m in [@addr, @addr + @nr pages) that hold data, as runs of
  * @out: those of @m's runs that overlap, cut to the range.
  */
-static int cr_resolve(const struct cr_mm_pages *m, uint64_t addr, uint32_t nr,
-		      struct cr_mm_pages *out)
+static inline int cr_resolve(const struct cr_mm_pages *m, uint64_t addr,
+			     uint32_t nr, struct cr_mm_pages *out)
 {
 	uint64_t end = addr + nr * CR_PAGE;
 	size_t lo = 0, hi = m->nr;
@@ -182,7 +183,7 @@ static int cr_resolve(const struct cr_mm_pages *m, uint64_t addr, uint32_t nr,
 	return 0;
 }
 
-static int cr_pread_all(int fd, void *buf, size_t len, off_t off)
+static inline int cr_pread_all(int fd, void *buf, size_t len, off_t off)
 {
 	while (len) {
 		ssize_t n = pread(fd, buf, len, off);
@@ -203,9 +204,10 @@ struct cr_scan {
 };
 
 /* A CR_PAGES record at @off of @l, its header and struct read. */
-static int cr_scan_pages(struct cr_link *l, const struct cr_link *parent,
-			 struct cr_scan *sc, const struct cr_hdr *hdr,
-			 const struct cr_pages *p, off_t off)
+static inline int cr_scan_pages(struct cr_link *l,
+				const struct cr_link *parent,
+				struct cr_scan *sc, const struct cr_hdr *hdr,
+				const struct cr_pages *p, off_t off)
 {
 	const struct cr_mm_pages *pm;
 
@@ -250,7 +252,7 @@ static int cr_scan_pages(struct cr_link *l, const struct cr_link *parent,
  * the first); index the pages of each of its mms. Returns 0, or -1 with
  * cr_chain_why said.
  */
-static int cr_scan_image(struct cr_link *l, const struct cr_link *parent)
+static inline int cr_scan_image(struct cr_link *l, const struct cr_link *parent)
 {
 	struct cr_scan sc = {};
 	off_t off = 0;
@@ -375,7 +377,7 @@ struct cr_out {
 	uint64_t	size;
 };
 
-static int cr_write_all(int fd, const void *buf, size_t len)
+static inline int cr_write_all(int fd, const void *buf, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, buf, len);
@@ -389,7 +391,7 @@ static int cr_write_all(int fd, const void *buf, size_t len)
 }
 
 /* A record's bytes, in the checksum. */
-static int cr_out_rec(struct cr_out *o, const void *buf, size_t len)
+static inline int cr_out_rec(struct cr_out *o, const void *buf, size_t len)
 {
 	o->csum = cr_crc32c(o->csum, buf, len);
 	o->size += len;
@@ -397,7 +399,7 @@ static int cr_out_rec(struct cr_out *o, const void *buf, size_t len)
 }
 
 /* @len bytes of page data at @off in @fd, out of the checksum. */
-static int cr_out_data(struct cr_out *o, int fd, off_t off, size_t len)
+static inline int cr_out_data(struct cr_out *o, int fd, off_t off, size_t len)
 {
 	static char buf[CR_PAGES_MAX * CR_PAGE];
 
@@ -419,42 +421,93 @@ static int cr_out_data(struct cr_out *o, int fd, off_t off, size_t len)
 	return 0;
 }
 
-/* The runs of @m, as CR_PAGES records of data. */
-static int cr_out_runs(struct cr_out *o, const struct cr_mm_pages *m)
+/* The ends of an mm's VMAs, ascending, as its CR_VMA records give them. */
+struct cr_vma_ends {
+	uint64_t	*end;
+	size_t		nr, alloc;
+};
+
+/* The end of the VMA that holds @addr, or @addr if none does. */
+static inline uint64_t cr_vma_end(const struct cr_vma_ends *v, uint64_t addr)
 {
 	size_t i;
 
-	for (i = 0; i < m->nr; i++) {
-		const struct cr_run *r = &m->runs[i];
-		uint32_t done, nr;
+	for (i = 0; i < v->nr; i++)
+		if (v->end[i] > addr)
+			return v->end[i];
+	return addr;
+}
 
-		for (done = 0; done < r->nr; done += nr) {
-			struct cr_pages p = { .addr = r->addr + done * CR_PAGE };
-			struct cr_hdr hdr = { .type = CR_PAGES };
+/*
+ * The pages of @m, as CR_PAGES records of up to CR_PAGES_MAX pages of
+ * consecutive addresses in one VMA of @v each, whatever images their data
+ * comes from.
+ */
+static inline int cr_out_mm_pages(struct cr_out *o,
+				  const struct cr_mm_pages *m,
+				  const struct cr_vma_ends *v)
+{
+	uint32_t done = 0;	/* pages of runs[i] written */
+	size_t i = 0;
 
-			nr = r->nr - done < CR_PAGES_MAX ? r->nr - done :
-							    CR_PAGES_MAX;
-			p.nr = nr;
-			hdr.len = sizeof(p) + nr * CR_PAGE;
-			if (cr_out_rec(o, &hdr, sizeof(hdr)) ||
-			    cr_out_rec(o, &p, sizeof(p)) ||
-			    cr_out_data(o, r->fd, r->off + done * CR_PAGE,
-					nr * CR_PAGE))
+	while (i < m->nr) {
+		struct cr_pages p = { .addr = m->runs[i].addr + done * CR_PAGE };
+		struct cr_hdr hdr = { .type = CR_PAGES };
+		uint64_t next = p.addr, end = cr_vma_end(v, p.addr);
+		uint32_t d = done, left;
+		size_t j = i;
+
+		while (j < m->nr && p.nr < CR_PAGES_MAX &&
+		       m->runs[j].addr + d * CR_PAGE == next) {
+			uint32_t take = m->runs[j].nr - d;
+
+			if (take > CR_PAGES_MAX - p.nr)
+				take = CR_PAGES_MAX - p.nr;
+			if (take > (end - next) / CR_PAGE)
+				take = (end - next) / CR_PAGE;
+			if (!take)
+				break;
+			p.nr += take;
+			next += take * CR_PAGE;
+			d += take;
+			if (d == m->runs[j].nr) {
+				j++;
+				d = 0;
+			}
+		}
+		if (!p.nr)	/* pages outside any VMA: no image has them */
+			return -1;
+		hdr.len = sizeof(p) + p.nr * CR_PAGE;
+		if (cr_out_rec(o, &hdr, sizeof(hdr)) ||
+		    cr_out_rec(o, &p, sizeof(p)))
+			return -1;
+		for (left = p.nr; left; ) {
+			const struct cr_run *r = &m->runs[i];
+			uint32_t take = r->nr - done < left ? r->nr - done : left;
+
+			if (cr_out_data(o, r->fd, r->off + done * CR_PAGE,
+					take * CR_PAGE))
 				return -1;
+			left -= take;
+			done += take;
+			if (done == r->nr) {
+				i++;
+				done = 0;
+			}
 		}
 	}
 	return 0;
 }
 
 /*
- * Write the last image @l, scanned, to @o, each CR_PAGES_PARENT record
- * replaced by the data @parent has for it.
+ * Write the last image @l, scanned, to @o: the pages of each mm as its
+ * index has them, from whichever image holds them.
  */
-static int cr_out_image(struct cr_out *o, const struct cr_link *l,
-			const struct cr_link *parent)
+static inline int cr_out_image(struct cr_out *o, const struct cr_link *l)
 {
-	const struct cr_mm_pages *pm = NULL;
-	struct cr_mm_pages res = {};
+	const struct cr_mm_pages *m = NULL;
+	struct cr_vma_ends v = {};
+	int shm = 0, pages_out = 0;
 	off_t off = 0;
 	char *buf;
 	int ret = -1;
@@ -466,7 +519,12 @@ static int cr_out_image(struct cr_out *o, const struct cr_link *l,
 		struct cr_hdr hdr;
 		struct cr_pages *p = (void *)buf;
 
-		if (cr_pread_all(l->fd, &hdr, sizeof(hdr), off))
+		/* As scanned, unless the file changed since. */
+		if (cr_pread_all(l->fd, &hdr, sizeof(hdr), off) ||
+		    hdr.len > CR_REC_MAX ||
+		    (hdr.type == CR_PAGES && hdr.len < sizeof(*p)) ||
+		    (hdr.type != CR_PAGES &&
+		     cr_pread_all(l->fd, buf, hdr.len, off + sizeof(hdr))))
 			goto io;
 		if (hdr.type == CR_TRAILER) {
 			struct cr_trailer t = { .csum = o->csum, .size = o->size };
@@ -480,20 +538,28 @@ static int cr_out_image(struct cr_out *o, const struct cr_link *l,
 		if (hdr.type == CR_PAGES) {
 			if (cr_pread_all(l->fd, p, sizeof(*p), off + sizeof(hdr)))
 				goto io;
-			res.nr = 0;
-			if (p->flags && (!pm || cr_resolve(pm, p->addr, p->nr, &res)))
-				goto io;	/* the scan saw it could */
-			if ((p->flags ? cr_out_runs(o, &res) :
-			     cr_out_rec(o, &hdr, sizeof(hdr)) ||
-			     cr_out_rec(o, p, sizeof(*p)) ||
-			     cr_out_data(o, l->fd, off + sizeof(hdr) + sizeof(*p),
-					 hdr.len - sizeof(*p))))
-				goto io;
+			if (!m || shm) {		/* shared memory's */
+				if (!p->nr)
+					shm = 0;
+				if (cr_out_rec(o, &hdr, sizeof(hdr)) ||
+				    cr_out_rec(o, p, sizeof(*p)) ||
+				    cr_out_data(o, l->fd, off + sizeof(hdr) + sizeof(*p),
+						hdr.len - sizeof(*p)))
+					goto io;
+			} else if (!p->nr) {		/* the end of the mm's */
+				if ((!pages_out && cr_out_mm_pages(o, m, &v)) ||
+				    cr_out_rec(o, &hdr, sizeof(hdr)) ||
+				    cr_out_rec(o, p, sizeof(*p)))
+					goto io;
+				m = NULL;
+			} else if (!pages_out) {
+				if (cr_out_mm_pages(o, m, &v))
+					goto io;
+				pages_out = 1;
+			}
 			off += sizeof(hdr) + hdr.len;
 			continue;
 		}
-		if (cr_pread_all(l->fd, buf, hdr.len, off + sizeof(hdr)))
-			goto io;
 		if (hdr.type == CR_HEADER) {
 			struct cr_header *h = (void *)buf;
 
@@ -503,8 +569,23 @@ static int cr_out_image(struct cr_out *o, const struct cr_link *l,
 		} else if (hdr.type == CR_MM) {
 			struct cr_mm *mm = (void *)buf;
 
-			pm = parent ? cr_find_mm(parent, mm->parent) : NULL;
+			m = cr_find_mm(l, mm->objref);
+			pages_out = 0;
+			v.nr = 0;
 			mm->parent = 0;
+		} else if (hdr.type == CR_VMA && hdr.len >= sizeof(struct cr_vma)) {
+			if (v.nr == v.alloc) {
+				size_t alloc = v.alloc ? 2 * v.alloc : 64;
+				uint64_t *end = realloc(v.end, alloc * sizeof(*end));
+
+				if (!end)
+					goto io;
+				v.end = end;
+				v.alloc = alloc;
+			}
+			v.end[v.nr++] = ((struct cr_vma *)buf)->end;
+		} else if (hdr.type == CR_SHMEM || hdr.type == CR_SYSV_SHM) {
+			shm = 1;
 		}
 		if (cr_out_rec(o, &hdr, sizeof(hdr)) ||
 		    cr_out_rec(o, buf, hdr.len))
@@ -515,12 +596,12 @@ io:
 	cr_chain_err(NULL, "writing the merged image: %s",
 		     errno ? strerror(errno) : "short read");
 out:
-	free(res.runs);
+	free(v.end);
 	free(buf);
 	return ret;
 }
 
-static void cr_chain_free(struct cr_link *chain, int n)
+static inline void cr_chain_free(struct cr_link *chain, int n)
 {
 	int i;
 	size_t j;
@@ -541,7 +622,7 @@ static void cr_chain_free(struct cr_link *chain, int n)
  * Returns 0, or -1 with the reason in cr_chain_why. A pipe is filled with
  * splice(), without copying the pages.
  */
-static int cr_merge(int fd, const char *const *paths, int n)
+static inline int cr_merge(int fd, const char *const *paths, int n)
 {
 	struct cr_out o = { .fd = fd };
 	struct cr_link *chain;
@@ -565,9 +646,11 @@ static int cr_merge(int fd, const char *const *paths, int n)
 		if (cr_scan_image(&chain[i], i ? &chain[i - 1] : NULL))
 			goto out;
 	}
-	fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+	/* A pipe as big as may be: fewer wakeups of its reader. */
+	if (fcntl(fd, F_SETPIPE_SZ, 4 << 20) < 0)
+		fcntl(fd, F_SETPIPE_SZ, 1 << 20);
 	errno = 0;
-	ret = cr_out_image(&o, &chain[n - 1], n > 1 ? &chain[n - 2] : NULL);
+	ret = cr_out_image(&o, &chain[n - 1]);
 out:
 	cr_chain_free(chain, n);
 	return ret;

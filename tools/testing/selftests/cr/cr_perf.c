@@ -12,7 +12,12 @@
  *	killing it, and restart it, with "cr" and, given CRIU's path, with
  *	"criu dump -R", "criu dump" and "criu restore -d". Each restored
  *	workload is told to check its state, memory checksums included, and
- *	its verdict is its exit status.
+ *	its verdict is its exit status. A workload that keeps writing a
+ *	tenth of its memory is also moved by pre-copy: an image with
+ *	"cr checkpoint -T" while it runs, one with -T -i, and a last one
+ *	with -i -k, whose time is the freeze; then "cr restart" of the
+ *	chain. CRIU does the same with "criu pre-dump" and
+ *	"criu dump --prev-images-dir".
  *
  * Both tools are timed as the commands a user runs, from fork() to exit.
  * Prints "T workload tool op ms", "S workload tool bytes" for the image
@@ -50,6 +55,7 @@ struct workload {
 	int		files;		/* regular files open in the root */
 	int		maps;		/* one-page mappings of the root */
 	unsigned long	mib;		/* non-zero anonymous memory, each */
+	bool		dirty;		/* the root keeps writing a tenth */
 };
 
 static const struct workload workloads[] = {
@@ -65,6 +71,7 @@ static const struct workload workloads[] = {
 	{ "mem64",	1, 0, 0, 0, 64 },
 	{ "mem256",	1, 0, 0, 0, 256 },
 	{ "mem1024",	1, 0, 0, 0, 1024 },
+	{ "dirty1024",	1, 0, 0, 0, 1024, true },
 };
 
 static long now_us(void)
@@ -170,6 +177,18 @@ static int one_process(const struct workload *w, int nr, int ready, int root)
 	close(ready);
 
 	sigemptyset(&mask);
+	if (root && w->dirty) {
+		/* One word of every tenth page, pass after pass, till told. */
+		sigprocmask(SIG_SETMASK, &mask, NULL);
+		while (!told) {
+			size_t i;
+
+			for (i = 0; i < words && !told; i += 10 * 4096 / 8) {
+				mem[i]++;
+				expect++;
+			}
+		}
+	}
 	while (!told)
 		sigsuspend(&mask);
 
@@ -340,7 +359,8 @@ static long long tree_size(const char *path)
 	struct dirent *d;
 	DIR *dir;
 
-	if (stat(path, &st))
+	/* Not through a link: CRIU's "parent" one leads to the image before. */
+	if (lstat(path, &st) || S_ISLNK(st.st_mode))
 		return 0;
 	if (!S_ISDIR(st.st_mode))
 		return st.st_size;
@@ -370,16 +390,22 @@ static void report_op(const struct workload *w, const char *op, bool n,
 	report(w, "cr", name, us);
 }
 
-/* Run "cr checkpoint [-k] [-n] PID IMAGE"; microseconds, or -1. */
-static long cr_checkpoint(pid_t pid, bool kill, bool n, char *image, int out)
+/*
+ * Run "cr checkpoint [OPTS] [-k] [-n] PID IMAGE", OPTS being -T, -i or
+ * both, or NULL; microseconds, or -1.
+ */
+static long cr_checkpoint_opts(pid_t pid, char *opts, bool kill, bool n,
+			       char *image, int out)
 {
-	char pidstr[16], *argv[8];
+	char pidstr[16], *argv[12];
 	int argc = 0, status;
 	long us;
 
 	snprintf(pidstr, sizeof(pidstr), "%d", pid);
 	argv[argc++] = cr_path;
 	argv[argc++] = "checkpoint";
+	if (opts)
+		argv[argc++] = opts;
 	if (kill)
 		argv[argc++] = "-k";
 	if (n)
@@ -392,6 +418,11 @@ static long cr_checkpoint(pid_t pid, bool kill, bool n, char *image, int out)
 		unlink(image);
 	us = run(argv, out, &status);
 	return status ? -1 : us;
+}
+
+static long cr_checkpoint(pid_t pid, bool kill, bool n, char *image, int out)
+{
+	return cr_checkpoint_opts(pid, NULL, kill, n, image, out);
 }
 
 static int ours(const struct workload *w, bool n)
@@ -460,6 +491,120 @@ static int ours_stream(const struct workload *w, bool n)
 	if (us < 0)
 		return fail(w, "cr", "dump-pipe");
 	report_op(w, "dump-pipe", n, us);
+	return 0;
+}
+
+/*
+ * Between two images of pre-copy, as if sending the last one: time for the
+ * workload to write its tenth again, at a write fault a page.
+ */
+#define PRE_PAUSE_US	5000000
+
+#define PRE0	"/tmp/perf-pre0.img"
+#define PRE1	"/tmp/perf-pre1.img"
+#define PRE2	"/tmp/perf-pre2.img"
+
+/*
+ * Pre-copy, with -n: an image that starts tracking while the workload runs,
+ * an incremental one, and the last with kill; the last one's time is the
+ * workload's pause. Then the restart of the chain.
+ */
+static int ours_precopy(const struct workload *w)
+{
+	char *const images[] = { PRE0, PRE1, PRE2 };
+	char *const opts[] = { "-T", "-Ti", "-i" };
+	char *const ops[] = { "pre-full", "pre-incr", "pre-last" };
+	char pidstr[16], out[32] = "";
+	int i, status, p[2];
+	ssize_t got;
+	pid_t pid;
+	long us;
+
+	pid = start(w);
+	if (pid < 0)
+		return fail(w, "cr", "start");
+	for (i = 0; i < 3; i++) {
+		if (i)
+			usleep(PRE_PAUSE_US);
+		us = cr_checkpoint_opts(pid, opts[i], i == 2, true, images[i], -1);
+		if (us < 0) {
+			kill(pid, SIGKILL);
+			reap_all();
+			return fail(w, "cr", ops[i]);
+		}
+		report_op(w, ops[i], true, us);
+		printf("S %s cr-%s %lld\n", w->name, ops[i], tree_size(images[i]));
+	}
+	reap_all();
+	snprintf(pidstr, sizeof(pidstr), "%d", pid);
+	if (pipe(p))
+		return fail(w, "cr", "pipe");
+	us = run((char *[]){ cr_path, "restart", "-P", PRE0, PRE1, PRE2, NULL },
+		 p[1], &status);
+	close(p[1]);
+	got = read(p[0], out, sizeof(out) - 1);
+	close(p[0]);
+	out[got > 0 ? got : 0] = 0;
+	for (i = 0; i < 3; i++)
+		unlink(images[i]);
+	if (status || atoi(out) != pid)
+		return fail(w, "cr", "pre-restart");
+	report_op(w, "pre-restart", true, us);
+	if (!verify(pid))
+		return fail(w, "cr", "restored state differs");
+	return 0;
+}
+
+/* The same with "criu pre-dump", twice, and "criu dump". */
+static int criu_precopy(const struct workload *w, char *criu)
+{
+	char *const dirs[] = { CRIU_DIR "/0", CRIU_DIR "/1", CRIU_DIR "/2" };
+	char *const prev[] = { NULL, "../0", "../1" };
+	char *const ops[] = { "pre-full", "pre-incr", "pre-last" };
+	char pidstr[16];
+	int i, status;
+	pid_t pid;
+	long us;
+
+	pid = start(w);
+	if (pid < 0)
+		return fail(w, "criu", "start");
+	snprintf(pidstr, sizeof(pidstr), "%d", pid);
+	mkdir(CRIU_DIR, 0700);
+	for (i = 0; i < 3; i++) {
+		char *argv[16] = { criu, i < 2 ? "pre-dump" : "dump", "-t", pidstr,
+				   "-D", dirs[i], "-o", "dump.log", "--track-mem" };
+		int argc = 9;
+
+		mkdir(dirs[i], 0700);
+		if (i)
+			usleep(PRE_PAUSE_US);
+		if (prev[i]) {
+			argv[argc++] = "--prev-images-dir";
+			argv[argc++] = prev[i];
+		}
+		argv[argc] = NULL;
+		us = run(argv, -1, &status);
+		if (status) {
+			kill(pid, SIGKILL);
+			reap_all();
+			run_cmd(&status, "/bin/rm", "-rf", CRIU_DIR, NULL);
+			return fail(w, "criu", ops[i]);
+		}
+		report(w, "criu", ops[i], us);
+		printf("S %s criu-%s %lld\n", w->name, ops[i], tree_size(dirs[i]));
+	}
+	reap_all();
+	us = run_cmd(&status, criu, "restore", "-d", "-D", dirs[2],
+		     "-o", "restore.log", NULL);
+	if (status) {
+		run_cmd(&status, "/bin/rm", "-rf", CRIU_DIR, NULL);
+		return fail(w, "criu", "pre-restart");
+	}
+	report(w, "criu", "pre-restart", us);
+	run_cmd(&status, "/bin/rm", "-rf", CRIU_DIR, NULL);
+	if (!verify(pid))
+		return fail(w, "criu", "restored state differs");
 	return 0;
 }
 
@@ -624,6 +769,16 @@ int main(int argc, char **argv)
 	if (criu_path)
 		run_cmd(&i, criu_path, "--version", NULL);
 	for (i = 0; i < runs; i++) {
+		/* The pause of a full dump with kill, then of pre-copy. */
+		if (w->dirty) {
+			ours(w, true);
+			ours_precopy(w);
+			if (criu_path) {
+				run_criu(w, criu_path);
+				criu_precopy(w, criu_path);
+			}
+			continue;
+		}
 		ours(w, false);
 		/* Where pages are most of the image: without their checksum. */
 		if (w->procs * w->mib >= 40) {
