@@ -118,6 +118,25 @@ def kconfig_symbols(text, added_only):
     return set(re.findall(pat, text, re.M))
 
 
+def kconfig_changed(text):
+    """The Kconfig symbols whose entries the diff @text changes."""
+    changed, cur, kconfig = set(), None, False
+    for line in text.splitlines():
+        if line.startswith("+++ "):
+            kconfig, cur = "Kconfig" in line, None
+            continue
+        if line.startswith(("--- ", "diff ", "@@")) or not kconfig:
+            if line.startswith("@@"):
+                cur = None
+            continue
+        m = re.match(r"^[ +-]\s*(?:menu)?config\s+(\w+)", line)
+        if m:
+            cur = m[1]
+        elif line[:1] in "+-" and cur:
+            changed.add(cur)
+    return changed
+
+
 def base(env):
     """The pristine source, committed once and tagged "base"."""
     version = debian_version()
@@ -253,10 +272,11 @@ def apply_check(env):
                  f"builds:\n{diff}" + "".join(f"?\t{f}\n" for f in extra))
 
 
-def build(rev, config, out):
+def build(rev, config, out, later=frozenset()):
     """Build @rev with configs/base.config, CONFIG_CHECKPOINT=@config. Before
     the patch that adds it, the fragment's options of this project are
-    left out: the kernel has no such option yet."""
+    left out: the kernel has no such option yet; so are those whose Kconfig
+    entries a later patch changes (@later), as it may make them possible."""
     run("git", "checkout", "-q", "-f", rev)
     env = dict(os.environ, SRC=TREE)
     text = open(os.path.join(TOP, "configs/base.config")).read()
@@ -267,7 +287,7 @@ def build(rev, config, out):
                             False)
     keep = [line for line in text.splitlines()
             if not re.match(r"(# )?CONFIG_(\w+)", line) or
-            re.match(r"(# )?CONFIG_(\w+)", line)[2] in known]
+            re.match(r"(# )?CONFIG_(\w+)", line)[2] in known - later]
     frag = os.path.join(WORK, f"config-{config}")
     open(frag, "w").write("\n".join(keep) + "\n")
     r = subprocess.run([os.path.join(TOP, "dev/build-kernel.sh"), out, frag],
@@ -296,11 +316,16 @@ def check():
         if out:
             print(f"{os.path.basename(f)}:\n{out}")
             failed.append(f"checkpatch {os.path.basename(f)}")
+    _, patches = parse()
+    changed = [set().union(*(kconfig_changed(open(os.path.join(TOP, d)).read())
+                             for d in p["diff"])) for p in patches]
     for n, rev in enumerate(revs, 1):
         subject = run("git", "log", "-1", "--format=%s", rev).strip()
+        later = set().union(*changed[n:])
         for config in ("y", "n") if n in (1, len(revs)) else ("y",):
             say("BUILD", f"{n}/{len(revs)} ={config} {subject}")
-            if not build(rev, config, OBJ if config == "y" else OBJ + "-nocr"):
+            if not build(rev, config, OBJ if config == "y" else OBJ + "-nocr",
+                         later):
                 failed.append(f"build {n} ={config}")
     run("git", "checkout", "-q", "-f", "series")
     if failed:
