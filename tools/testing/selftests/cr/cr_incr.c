@@ -306,47 +306,72 @@ static pid_t restart_chain(const char *const *paths, int n, int logfd,
 	return ret;
 }
 
+/* A test's files, images and job. */
+struct run {
+	struct cr_files	f;
+	struct images	im;
+	struct job	j;
+};
+
+/*
+ * Start job @tag of @rounds rounds, and take its images with @flags:
+ * take_images()'s verdict.
+ */
+static int run_job(struct run *r, const char *tag, int rounds, int how,
+		   const unsigned long *flags)
+{
+	cr_be_subreaper();
+	cr_files_init(&r->f, tag);
+	images_init(&r->im, tag, rounds + 1);
+	job_init(&r->j, tag, rounds, how);
+	return take_images(&r->j, job(&r->j), &r->im, flags, r->f.logfd);
+}
+
+/*
+ * Restart the chain @paths[0..@n), let the job go on, and see it find its
+ * memory as it left it; then remove the test's files.
+ */
+static void restart_and_check(struct __test_metadata *_metadata,
+			      struct run *r, const char *const *paths, int n)
+{
+	const char *why;
+	pid_t restored = restart_chain(paths, n, r->f.logfd, &why);
+
+	EXPECT_GT(restored, 0) TH_LOG("%s%s", why, cr_log(&r->f));
+	if (restored > 0) {
+		cr_go(r->j.go[r->j.rounds]);
+		EXPECT_EQ(cr_wait_exit(restored), 0);
+	}
+	EXPECT_TRUE(cr_all_gone(true));
+	job_fini(&r->j);
+	images_fini(&r->im);
+	cr_files_fini(&r->f);
+}
+
 TEST(second_image_holds_only_the_changes)
 {
 	const unsigned long flags[] = {
 		CHECKPOINT_TRACK, CHECKPOINT_INCREMENTAL | CHECKPOINT_KILL,
 	};
-	struct cr_files f;
-	struct images im;
-	const char *why;
-	struct job j;
-	pid_t child, restored;
-	int ret;
+	struct run r;
 	long full, incr;
+	int ret;
 
-	cr_be_subreaper();
-	cr_files_init(&f, "incr");
-	images_init(&im, "incr", 2);
-	job_init(&j, "incr", 1, 0);
-	child = job(&j);
-	ret = take_images(&j, child, &im, flags, f.logfd);
+	ret = run_job(&r, "incr", 1, 0, flags);
 	if (ret < 0)
 		SKIP(return, "no CONFIG_MEM_SOFT_DIRTY");
-	ASSERT_EQ(ret, 0) TH_LOG("%s", cr_log(&f));
+	ASSERT_EQ(ret, 0) TH_LOG("%s", cr_log(&r.f));
 
 	/* A tenth of the pages, 64 new ones and a small process: ~12%. */
-	full = size_of(im.fd[0]);
-	incr = size_of(im.fd[1]);
+	full = size_of(r.im.fd[0]);
+	incr = size_of(r.im.fd[1]);
 	ksft_print_msg("full image %ld bytes, incremental %ld (%ld%%)\n",
 		       full, incr, incr * 100 / full);
 	EXPECT_GT(full, PAGES * CR_PAGE);
 	EXPECT_LT(incr, full * 15 / 100);
 	EXPECT_GT(incr, full * 9 / 100);
-
-	restored = restart_chain((const char *const[]){ im.path[0], im.path[1] },
-				 2, f.logfd, &why);
-	ASSERT_GT(restored, 0) TH_LOG("%s%s", why, cr_log(&f));
-	cr_go(j.go[1]);
-	EXPECT_EQ(cr_wait_exit(restored), 0);
-	EXPECT_TRUE(cr_all_gone(true));
-	job_fini(&j);
-	images_fini(&im);
-	cr_files_fini(&f);
+	restart_and_check(_metadata, &r, (const char *const[]){
+				  r.im.path[0], r.im.path[1] }, 2);
 }
 
 TEST(chain_of_three_images)
@@ -356,34 +381,16 @@ TEST(chain_of_three_images)
 		CHECKPOINT_INCREMENTAL | CHECKPOINT_TRACK | CHECKPOINT_NO_PAGE_CSUM,
 		CHECKPOINT_INCREMENTAL | CHECKPOINT_KILL,
 	};
-	struct cr_files f;
-	struct images im;
-	const char *why;
-	struct job j;
-	pid_t child, restored;
+	struct run r;
 	int ret;
 
-	cr_be_subreaper();
-	cr_files_init(&f, "incr3");
-	images_init(&im, "incr3", 3);
-	job_init(&j, "incr3", 2, 0);
-	child = job(&j);
-	ret = take_images(&j, child, &im, flags, f.logfd);
+	ret = run_job(&r, "incr3", 2, 0, flags);
 	if (ret < 0)
 		SKIP(return, "no CONFIG_MEM_SOFT_DIRTY");
-	ASSERT_EQ(ret, 0) TH_LOG("%s", cr_log(&f));
-	EXPECT_LT(size_of(im.fd[2]), size_of(im.fd[0]) * 15 / 100);
-
-	restored = restart_chain((const char *const[]){
-					im.path[0], im.path[1], im.path[2] },
-				 3, f.logfd, &why);
-	ASSERT_GT(restored, 0) TH_LOG("%s%s", why, cr_log(&f));
-	cr_go(j.go[2]);
-	EXPECT_EQ(cr_wait_exit(restored), 0);
-	EXPECT_TRUE(cr_all_gone(true));
-	job_fini(&j);
-	images_fini(&im);
-	cr_files_fini(&f);
+	ASSERT_EQ(ret, 0) TH_LOG("%s", cr_log(&r.f));
+	EXPECT_LT(size_of(r.im.fd[2]), size_of(r.im.fd[0]) * 15 / 100);
+	restart_and_check(_metadata, &r, (const char *const[]){
+				  r.im.path[0], r.im.path[1], r.im.path[2] }, 3);
 }
 
 /* Flip the byte at @off of @path, back and forth. */
@@ -421,31 +428,22 @@ TEST(broken_chains_are_refused)
 		CHECKPOINT_TRACK, CHECKPOINT_TRACK,
 		CHECKPOINT_INCREMENTAL | CHECKPOINT_KILL,
 	};
-	struct cr_files f;
-	struct images im;
-	const char *why;
-	struct job j;
-	pid_t child, restored;
-	int ret;
-	const char *p0 = im.path[0], *p1 = im.path[1], *p2 = im.path[2];
+	struct run r;
+	const char *p0 = r.im.path[0], *p1 = r.im.path[1], *p2 = r.im.path[2];
 	off_t page;
+	int ret;
 
-	cr_be_subreaper();
-	cr_files_init(&f, "incrb");
-	images_init(&im, "incrb", 3);
-	job_init(&j, "incrb", 2, 0);
-	child = job(&j);
-	ret = take_images(&j, child, &im, flags, f.logfd);
+	ret = run_job(&r, "incrb", 2, 0, flags);
 	if (ret < 0)
 		SKIP(return, "no CONFIG_MEM_SOFT_DIRTY");
-	ASSERT_EQ(ret, 0) TH_LOG("%s", cr_log(&f));
+	ASSERT_EQ(ret, 0) TH_LOG("%s", cr_log(&r.f));
 
 	/* The kernel restarts no incremental image alone. */
-	lseek(im.fd[2], 0, SEEK_SET);
-	EXPECT_EQ(sys_restart(0, im.fd[2], 0, f.logfd), -1);
+	lseek(r.im.fd[2], 0, SEEK_SET);
+	EXPECT_EQ(sys_restart(0, r.im.fd[2], 0, r.f.logfd), -1);
 	EXPECT_EQ(errno, EINVAL);
-	EXPECT_NE(NULL, strstr(cr_log(&f), "incremental image"))
-		TH_LOG("%s", cr_log(&f));
+	EXPECT_NE(NULL, strstr(cr_log(&r.f), "incremental image"))
+		TH_LOG("%s", cr_log(&r.f));
 
 	EXPECT_TRUE(merge_refused((const char *const[]){ p2 }, 1,
 				  "its parent image must come before it"));
@@ -456,7 +454,7 @@ TEST(broken_chains_are_refused)
 	EXPECT_TRUE(merge_refused((const char *const[]){ p1, p0, p2 }, 3,
 				  "does not add to"));
 	/* A byte of a page of the parent, then of a record of the last. */
-	page = size_of(im.fd[1]) / 2;
+	page = size_of(r.im.fd[1]) / 2;
 	flip(p1, page);
 	EXPECT_TRUE(merge_refused((const char *const[]){ p1, p2 }, 2,
 				  "checksum mismatch"));
@@ -465,16 +463,7 @@ TEST(broken_chains_are_refused)
 	EXPECT_TRUE(merge_refused((const char *const[]){ p1, p2 }, 2,
 				  "checksum mismatch"));
 	flip(p2, sizeof(struct cr_hdr) + 40);
-
-	restored = restart_chain((const char *const[]){ p1, p2 }, 2, f.logfd,
-				 &why);
-	ASSERT_GT(restored, 0) TH_LOG("%s%s", why, cr_log(&f));
-	cr_go(j.go[2]);
-	EXPECT_EQ(cr_wait_exit(restored), 0);
-	EXPECT_TRUE(cr_all_gone(true));
-	job_fini(&j);
-	images_fini(&im);
-	cr_files_fini(&f);
+	restart_and_check(_metadata, &r, (const char *const[]){ p1, p2 }, 2);
 }
 
 /*
@@ -486,33 +475,16 @@ TEST(clear_refs_makes_the_mm_whole)
 	const unsigned long flags[] = {
 		CHECKPOINT_TRACK, CHECKPOINT_INCREMENTAL | CHECKPOINT_KILL,
 	};
-	struct cr_files f;
-	struct images im;
-	const char *why;
-	struct job j;
-	pid_t child, restored;
+	struct run r;
 	int ret;
 
-	cr_be_subreaper();
-	cr_files_init(&f, "incrc");
-	images_init(&im, "incrc", 2);
-	job_init(&j, "incrc", 1, JOB_CLEAR_REFS);
-	child = job(&j);
-	ret = take_images(&j, child, &im, flags, f.logfd);
+	ret = run_job(&r, "incrc", 1, JOB_CLEAR_REFS, flags);
 	if (ret < 0)
 		SKIP(return, "no CONFIG_MEM_SOFT_DIRTY");
-	ASSERT_EQ(ret, 0) TH_LOG("%s", cr_log(&f));
-	EXPECT_GT(size_of(im.fd[1]), size_of(im.fd[0]) * 9 / 10);
-
-	restored = restart_chain((const char *const[]){ im.path[0], im.path[1] },
-				 2, f.logfd, &why);
-	ASSERT_GT(restored, 0) TH_LOG("%s%s", why, cr_log(&f));
-	cr_go(j.go[1]);
-	EXPECT_EQ(cr_wait_exit(restored), 0);
-	EXPECT_TRUE(cr_all_gone(true));
-	job_fini(&j);
-	images_fini(&im);
-	cr_files_fini(&f);
+	ASSERT_EQ(ret, 0) TH_LOG("%s", cr_log(&r.f));
+	EXPECT_GT(size_of(r.im.fd[1]), size_of(r.im.fd[0]) * 9 / 10);
+	restart_and_check(_metadata, &r, (const char *const[]){
+				  r.im.path[0], r.im.path[1] }, 2);
 }
 
 /*
